@@ -128,6 +128,11 @@ public final class SafetensorsFile implements TensorSource {
         return path.toString();
     }
 
+    @Override
+    public long fileOffset(String name) {
+        return dataStart + info(name).dataBegin();
+    }
+
     private TensorInfo info(String name) {
         TensorInfo info = header.tensors().get(name);
         if (info == null) {

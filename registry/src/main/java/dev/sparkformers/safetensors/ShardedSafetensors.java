@@ -185,6 +185,15 @@ public final class ShardedSafetensors implements TensorSource {
     }
 
     @Override
+    public long fileOffset(String name) {
+        SafetensorsFile shard = shardByTensor.get(name);
+        if (shard == null) {
+            throw new IllegalArgumentException(index + " lists no tensor named '" + name + "'");
+        }
+        return shard.fileOffset(name);
+    }
+
+    @Override
     public void close() throws IOException {
         IOException failure = null;
         for (SafetensorsFile shard : shards) {

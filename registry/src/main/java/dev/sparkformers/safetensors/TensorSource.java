@@ -16,4 +16,10 @@ public interface TensorSource extends Closeable {
 
     /** The file that holds {@code name}, for messages. */
     String describe(String name);
+
+    /**
+     * Absolute offset of the tensor's first byte in its file. A mapping starts at that offset
+     * within a page, so its address has the same alignment as this offset.
+     */
+    long fileOffset(String name);
 }

@@ -1,0 +1,19 @@
+package dev.sparkformers.models.bert;
+
+import dev.sparkformers.modeling.PreTrainedModel;
+
+/** Common base of the BERT classes: the {@code bert} base-model prefix and BERT's config. */
+public abstract class BertPreTrainedModel extends PreTrainedModel<BertConfig> {
+
+    /** Attribute name of the base model inside head models. */
+    public static final String BASE_MODEL_PREFIX = "bert";
+
+    protected BertPreTrainedModel(BertConfig config) {
+        super(config);
+    }
+
+    @Override
+    public String baseModelPrefix() {
+        return BASE_MODEL_PREFIX;
+    }
+}
