@@ -90,6 +90,13 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         return value.isNumber() ? value.doubleValue() : 0.02;
     }
 
+    /**
+     * Runs the model on {@code inputs}. Subclasses narrow the return type ({@code BertModel}
+     * returns {@link BaseModelOutputWithPooling}); callers that hold a model from the Auto classes
+     * read fields by name, for example {@code forward(inputs).get("logits")}.
+     */
+    public abstract ModelOutput forward(ModelInputs inputs);
+
     /** What the last load found; for a model built from a config, every key is listed as missing. */
     public LoadReport loadReport() {
         if (loadReport == null) {
@@ -119,15 +126,15 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      *
      * @param constructor builds the model from its config, for example {@code BertModel::new}
      */
-    public static <C extends PretrainedConfig, M extends PreTrainedModel<C>> M fromPretrained(Path directory,
-            Class<C> configClass, Function<C, M> constructor, LoadOptions options) throws IOException {
+    public static <C extends PretrainedConfig, M extends PreTrainedModel<?>> M fromPretrained(Path directory,
+            Class<C> configClass, Function<? super C, M> constructor, LoadOptions options) throws IOException {
         C config = PretrainedConfig.fromPretrained(directory, configClass);
         return fromPretrained(directory, config, constructor, options);
     }
 
     /** Loads the checkpoint in {@code directory} into a model built from {@code config}. */
-    public static <C extends PretrainedConfig, M extends PreTrainedModel<C>> M fromPretrained(Path directory,
-            C config, Function<C, M> constructor, LoadOptions options) throws IOException {
+    public static <C extends PretrainedConfig, M extends PreTrainedModel<?>> M fromPretrained(Path directory,
+            C config, Function<? super C, M> constructor, LoadOptions options) throws IOException {
         ModelSizeCheck.checkConfig(config, options);
         M model = constructor.apply(config);
         try (TensorSource source = Checkpoints.open(directory)) {
@@ -143,8 +150,8 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      * Builds a model from {@code config} with every weight initialised as HuggingFace's
      * {@code _init_weights} does, seeded by {@link LoadOptions#seed()}.
      */
-    public static <C extends PretrainedConfig, M extends PreTrainedModel<C>> M fromConfig(C config,
-            Function<C, M> constructor, LoadOptions options) {
+    public static <C extends PretrainedConfig, M extends PreTrainedModel<?>> M fromConfig(C config,
+            Function<? super C, M> constructor, LoadOptions options) {
         ModelSizeCheck.checkConfig(config, options);
         M model = constructor.apply(config);
         try {

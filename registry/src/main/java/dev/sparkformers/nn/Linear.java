@@ -11,8 +11,8 @@ import ai.djl.ndarray.NDArray;
  */
 public class Linear extends Module {
 
-    private final Parameter weight;
-    private final Parameter bias;
+    private Parameter weight;
+    private Parameter bias;
 
     public Linear(long inFeatures, long outFeatures) {
         this(inFeatures, outFeatures, true);
@@ -39,11 +39,13 @@ public class Linear extends Module {
     /** Shares {@code shared} as this layer's weight (HuggingFace's weight tying). */
     public void tieWeight(Parameter shared) {
         tieParameter("weight", shared);
+        this.weight = shared;
     }
 
     /** Shares {@code shared} as this layer's bias. */
     public void tieBias(Parameter shared) {
         tieParameter("bias", shared);
+        this.bias = shared;
     }
 
     /** The functional form: {@code input [..., in] x weight [out, in]^T + bias [out]}; bias may be null. */
