@@ -88,7 +88,6 @@ public class BertConfig extends PretrainedConfig implements SizedConfig {
 
     @Override
     public void validate(String source) throws InvalidConfigException {
-        super.validate(source);
         requirePositive(source, "vocab_size", vocabSize);
         requirePositive(source, "hidden_size", hiddenSize);
         requirePositive(source, "num_attention_heads", numAttentionHeads);
@@ -115,6 +114,8 @@ public class BertConfig extends PretrainedConfig implements SizedConfig {
             throw new InvalidConfigException(source + ": position_embedding_type '" + positionEmbeddingType
                     + "' is not implemented; only 'absolute' is");
         }
+        // Token ids are checked last, against the vocabulary size checked above.
+        super.validate(source);
     }
 
     @Override
