@@ -95,6 +95,12 @@ final class TokenizerJson {
      *       tokens, with the id the native library would give them.
      *   <li>An explicit {@code add_prefix_space} replaces the pre-tokenizer's own setting.
      * </ul>
+     *
+     * <p>NOTE: transformers' tokenizer classes also apply their own defaults here, which this
+     * class does not. GPT2TokenizerFast sets the pre-tokenizer's {@code add_prefix_space} to false
+     * when the config omits it, and BertTokenizerFast rebuilds the normalizer from
+     * {@code do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars}. Results
+     * differ only when those settings disagree with {@code tokenizer.json}.
      */
     Prepared prepare(TokenizerConfig config) throws InvalidTokenizerException {
         root.putNull("truncation");
@@ -270,9 +276,9 @@ final class TokenizerJson {
         return added;
     }
 
-    private static int requireId(String location, String what, JsonNode id) throws InvalidTokenizerException {
+    private static int requireId(String location, String entry, JsonNode id) throws InvalidTokenizerException {
         if (id == null || !id.isIntegralNumber() || !id.canConvertToInt() || id.intValue() < 0) {
-            throw new InvalidTokenizerException(location, what + " needs a token id between 0 and "
+            throw new InvalidTokenizerException(location, entry + " needs a token id between 0 and "
                     + Integer.MAX_VALUE + ", but has " + (id == null ? "none" : abbreviate(id)));
         }
         return id.intValue();
