@@ -84,6 +84,15 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         return List.of();
     }
 
+    /**
+     * Names of the inputs the model reads, HuggingFace's {@code model_input_names}: pipelines pass
+     * {@code token_type_ids} only to models that list it (GPT-2, for one, would add them to its
+     * embeddings).
+     */
+    public List<String> modelInputNames() {
+        return List.of("input_ids", "attention_mask");
+    }
+
     /** Standard deviation of the normal initialisation, the config's {@code initializer_range} (default 0.02). */
     protected double initializerRange() {
         var value = config.get("initializer_range");

@@ -425,6 +425,32 @@ public final class PreTrainedTokenizer implements AutoCloseable {
                 + "}";
     }
 
+    /**
+     * Pads rows encoded one at a time into a batch, to the longest row, on {@code side}: HF's
+     * {@code tokenizer.pad(encodings, padding="longest")}. Jobs encode each text alone, sort by
+     * length and batch later, so padding is a separate step.
+     *
+     * @throws IllegalStateException if the rows differ in length and the tokenizer has no pad token
+     */
+    public BatchEncoding pad(List<Encoding> encodings, Side side) {
+        Objects.requireNonNull(encodings, "encodings");
+        Objects.requireNonNull(side, "side");
+        boolean ragged = encodings.stream().mapToInt(Encoding::length).distinct().count() > 1;
+        OptionalLong padId = padTokenId();
+        if (ragged && padId.isEmpty()) {
+            throw new IllegalStateException("Cannot pad rows of different lengths: the tokenizer in " + directory()
+                    + " has no pad token. Set pad_token (for GPT-2 style models, often the eos token)");
+        }
+        PaddingTruncationPlan plan = new PaddingTruncationPlan(PaddingStrategy.LONGEST,
+                TruncationStrategy.DO_NOT_TRUNCATE, null, null, side, truncationSide(), true);
+        return new BatchEncoding(Padding.pad(encodings, plan, padId.orElse(0), padToken().orElse(null)));
+    }
+
+    /** Pads rows to the longest on this tokenizer's {@link #paddingSide()}. */
+    public BatchEncoding pad(List<Encoding> encodings) {
+        return pad(encodings, paddingSide());
+    }
+
     private List<Encoding> encodeRows(List<String> texts, List<String> textPairs, EncodeOptions options) {
         Objects.requireNonNull(texts, "texts");
         Objects.requireNonNull(options, "options");

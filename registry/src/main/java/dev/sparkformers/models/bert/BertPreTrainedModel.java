@@ -2,6 +2,8 @@ package dev.sparkformers.models.bert;
 
 import dev.sparkformers.modeling.PreTrainedModel;
 
+import java.util.List;
+
 /** Common base of the BERT classes: the {@code bert} base-model prefix and BERT's config. */
 public abstract class BertPreTrainedModel extends PreTrainedModel<BertConfig> {
 
@@ -15,5 +17,10 @@ public abstract class BertPreTrainedModel extends PreTrainedModel<BertConfig> {
     @Override
     public String baseModelPrefix() {
         return BASE_MODEL_PREFIX;
+    }
+
+    @Override
+    public List<String> modelInputNames() {
+        return List.of("input_ids", "token_type_ids", "attention_mask");
     }
 }

@@ -1,4 +1,4 @@
-package dev.sparkformers.udfs;
+package dev.sparkformers.pipelines;
 
 import java.util.ArrayList;
 import java.util.Arrays;
