@@ -73,16 +73,17 @@ public final class PipelineRunner<I, R, O> {
         for (int row = 0; row < count; row++) {
             Encoding encoding = encodings[row];
             int tokens = encoding == null ? 0 : encoding.lengthBeforeTruncation();
+            int modelTokens = encoding == null ? 0 : encoding.length();
             boolean truncated = encoding != null && encoding.truncated();
             if (errors[row] != null) {
-                results.add(RowResult.failure(errors[row], tokens, truncated));
+                results.add(RowResult.failure(errors[row], tokens, modelTokens, truncated));
                 continue;
             }
             try {
                 results.add(RowResult.success(pipeline.postprocess(raw.get(row), encoding, parameters.postprocess()),
-                        tokens, truncated));
+                        tokens, modelTokens, truncated));
             } catch (RuntimeException e) {
-                results.add(RowResult.failure("postprocess failed: " + describe(e), tokens, truncated));
+                results.add(RowResult.failure("postprocess failed: " + describe(e), tokens, modelTokens, truncated));
             }
         }
         return results;

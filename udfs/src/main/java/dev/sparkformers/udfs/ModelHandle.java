@@ -1,0 +1,41 @@
+package dev.sparkformers.udfs;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What an executor needs to find and load a model, small enough to broadcast: its location, a
+ * fingerprint of its files, its size, and the settings that change what is loaded.
+ *
+ * <p>Executors load each distinct {@link #cacheKey()} once per JVM. The fingerprint is part of the
+ * key, so a model rewritten at the same location is loaded anew.
+ *
+ * @param location where the checkpoint lives: a local path, a Hadoop URI ({@code s3a://...},
+ *     {@code hdfs://...}) or {@code builtin:all-MiniLM-L6-v2}
+ * @param fingerprint SHA-256 of the checkpoint's files, or a revision that identifies them
+ * @param weightBytes total size of the weight files, for the cache's byte limit
+ * @param settings load and task settings (device, dtype, pooling, ...), sorted by key
+ */
+public record ModelHandle(String location, String fingerprint, long weightBytes, Map<String, String> settings)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public ModelHandle {
+        Objects.requireNonNull(location, "location is null");
+        Objects.requireNonNull(fingerprint, "fingerprint is null");
+        settings = Map.copyOf(settings);
+    }
+
+    /** The executor cache key: location, fingerprint and the settings that change the loaded model. */
+    public String cacheKey() {
+        return location + "#" + fingerprint + new TreeMap<>(settings);
+    }
+
+    /** A setting, or {@code fallback} when it is absent. */
+    public String setting(String key, String fallback) {
+        return settings.getOrDefault(key, fallback);
+    }
+}
