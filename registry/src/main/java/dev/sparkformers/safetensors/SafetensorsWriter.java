@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Writes safetensors files that HuggingFace's {@code safetensors} library reads.
@@ -64,7 +65,9 @@ public final class SafetensorsWriter {
         byte[] header = header(ordered, metadata);
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, "." + file.getFileName(), ".partial");
+        // Not Files.createTempFile, which would leave the checkpoint readable by its owner only (mode 0600).
+        Path temporary = Files.createFile(parent.resolve("." + file.getFileName() + "." + UUID.randomUUID()
+                + ".partial"));
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
