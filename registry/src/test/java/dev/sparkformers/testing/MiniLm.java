@@ -1,32 +1,32 @@
 package dev.sparkformers.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.sparkformers.hub.BuiltinModels;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Finds a HuggingFace checkpoint of all-MiniLM-L6-v2 for tests.
+ * The all-MiniLM-L6-v2 checkpoint for tests: the built-in model, imported from its Maven artifact
+ * into the test cache, or the directory named by {@value #PROPERTY}.
  */
 public final class MiniLm {
 
-    /** System property that points tests at a checkpoint directory. */
+    /** System property that points tests at another checkpoint directory. */
     public static final String PROPERTY = "sparkformers.test.minilm";
 
     private MiniLm() {}
 
-    /** The checkpoint directory; skips the calling test, with a message, when none is available. */
+    /** The checkpoint directory. */
     public static Path checkpoint() {
         String configured = System.getProperty(PROPERTY);
         if (configured != null) {
             return Path.of(configured);
         }
-        Path shared = Path.of("..", "..", "shared", "fixtures", "all-MiniLM-L6-v2").toAbsolutePath().normalize();
-        boolean present = Files.isRegularFile(shared.resolve("model.safetensors"));
-        if (!present) {
-            System.err.println("SKIPPED: no all-MiniLM-L6-v2 checkpoint; set -D" + PROPERTY + "=DIR");
+        try {
+            return BuiltinModels.defaultEmbeddingModel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot import the built-in all-MiniLM-L6-v2 model", e);
         }
-        assumeTrue(present, "no all-MiniLM-L6-v2 checkpoint; set -D" + PROPERTY + "=DIR");
-        return shared;
     }
 }

@@ -138,7 +138,7 @@ public final class ModelLocations {
             // Another executor on this host finished the same copy first; its copy is identical.
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("The cache directory " + target.getParent()
-                    + " does not support atomic renames; point -D" + CACHE_DIR_PROPERTY + " at a local disk", e);
+                    + " does not support atomic renames; point -D" + BuiltinModels.CACHE_DIR_PROPERTY + " at a local disk", e);
         } catch (IOException e) {
             if (!Files.isDirectory(target)) {
                 throw e;
