@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 
 /**
- * Process-wide DJL settings that must be in place before DJL's engine or tokenizer library loads.
+ * Process-wide DJL settings that must be in place before DJL's engine or tokenizer library loads:
+ * offline mode, the cache directories and the size of PyTorch's inter-op thread pool.
  *
  * <p>DJL reads {@code ai.djl.offline} once, when its engine starts. Without it DJL contacts the
  * cloud metadata address (169.254.169.254) for telemetry and may try to download native
@@ -27,6 +28,12 @@ public final class DjlRuntime {
 
     /** System property (or environment variable) for DJL's general cache directory. */
     public static final String CACHE_DIR_PROPERTY = "DJL_CACHE_DIR";
+
+    /**
+     * System property DJL reads for PyTorch's inter-op pool; Sparkformers runs no inter-op
+     * parallel work, so one thread is enough.
+     */
+    public static final String INTEROP_THREADS_PROPERTY = "ai.djl.pytorch.num_interop_threads";
 
     /** Sparkformers' own setting for both cache directories; the DJL names win when both are set. */
     public static final String SPARKFORMERS_CACHE_DIR_PROPERTY = "sparkformers.djl.cache.dir";
@@ -55,6 +62,10 @@ public final class DjlRuntime {
             } else if (!Boolean.parseBoolean(offline)) {
                 LOG.warn("{}={} was set explicitly; DJL may contact the network when it starts",
                         OFFLINE_PROPERTY, offline);
+            }
+
+            if (System.getProperty(INTEROP_THREADS_PROPERTY) == null) {
+                System.setProperty(INTEROP_THREADS_PROPERTY, "1");
             }
 
             String cacheDir = System.getProperty(SPARKFORMERS_CACHE_DIR_PROPERTY);

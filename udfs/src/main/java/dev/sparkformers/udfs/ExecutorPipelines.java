@@ -6,6 +6,7 @@ import dev.sparkformers.modeling.LoadOptions;
 import dev.sparkformers.pipelines.FeatureExtractionPipeline;
 import dev.sparkformers.pipelines.Pipeline;
 import dev.sparkformers.pipelines.SentenceEmbeddingPipeline;
+import dev.sparkformers.runtime.TorchThreads;
 
 import java.nio.file.Path;
 
@@ -31,6 +32,7 @@ public final class ExecutorPipelines {
     }
 
     private static Pipeline<?, ?, ?> load(ModelHandle handle, Device device) throws java.io.IOException {
+        TorchThreads.setIntraOpThreads(TaskThreads.perTask(handle));
         Path directory = ModelLocations.localize(handle.location(), HadoopConfigurations.current());
         LoadOptions options = LoadOptions.builder().device(device).build();
         String task = handle.setting(TASK_SETTING, SentenceEmbeddingPipeline.TASK);
