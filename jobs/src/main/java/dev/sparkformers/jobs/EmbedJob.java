@@ -116,7 +116,8 @@ public final class EmbedJob {
 
         JobSummary summary = new JobSummary("embed", options.output(), options.model(), model.fingerprint(), rowsIn,
                 counters.rows().value(), counters.errors().value(), counters.truncated().value(),
-                counters.modelTokens().value(), counters.inputTokens().value(), (System.nanoTime() - start) / 1e9);
+                counters.modelTokens().value(), counters.inputTokens().value(), counters.paddedTokens().value(),
+                (System.nanoTime() - start) / 1e9);
         JobOutputs.writeText(options.output(), JobSummary.FILE_NAME, summary.toJson() + "\n", conf);
         LOG.info("Embed job finished: {}", summary.toJson().replaceAll("\\s+", " "));
         checkRows(spark, options, summary);

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param truncated rows whose input was truncated
  * @param tokens tokens the model read, after truncation
  * @param inputTokens tokens of the inputs before truncation
+ * @param paddedTokens tokens of the model calls including padding
  * @param seconds wall time of the run
  */
 public record JobSummary(
@@ -32,6 +33,7 @@ public record JobSummary(
         @JsonProperty("truncated") long truncated,
         @JsonProperty("tokens") long tokens,
         @JsonProperty("input_tokens") long inputTokens,
+        @JsonProperty("padded_tokens") long paddedTokens,
         @JsonProperty("seconds") double seconds) {
 
     /** Name of the summary file inside the output directory; Spark readers skip names starting with {@code _}. */

@@ -31,10 +31,31 @@ public final class PipelineRunner<I, R, O> {
 
     private final Pipeline<I, R, O> pipeline;
     private final TokenBudgetBatcher batcher;
+    private final BatchListener listener;
 
     public PipelineRunner(Pipeline<I, R, O> pipeline, TokenBudgetBatcher batcher) {
+        this(pipeline, batcher, BatchListener.NONE);
+    }
+
+    /** @param listener told about every model call that succeeds, for throughput statistics */
+    public PipelineRunner(Pipeline<I, R, O> pipeline, TokenBudgetBatcher batcher, BatchListener listener) {
         this.pipeline = Objects.requireNonNull(pipeline, "pipeline is null");
         this.batcher = Objects.requireNonNull(batcher, "batcher is null");
+        this.listener = Objects.requireNonNull(listener, "listener is null");
+    }
+
+    /** Receives the shape of each model call. */
+    @FunctionalInterface
+    public interface BatchListener {
+
+        /** A listener that ignores every batch. */
+        BatchListener NONE = (rows, longest, realTokens) -> { };
+
+        /**
+         * Called after a successful model call on {@code rows} inputs padded to {@code longest}
+         * tokens, holding {@code realTokens} tokens before padding.
+         */
+        void onBatch(int rows, int longest, long realTokens);
     }
 
     /** Runs every stage over {@code inputs}. */
@@ -104,6 +125,8 @@ public final class PipelineRunner<I, R, O> {
             for (int i = 0; i < rows.length; i++) {
                 raw.set(rows[i], results.get(i));
             }
+            listener.onBatch(rows.length, batch.stream().mapToInt(Encoding::length).max().orElse(0),
+                    batch.stream().mapToLong(Encoding::length).sum());
         } catch (RuntimeException | OutOfMemoryError e) {
             if (rows.length == 1) {
                 if (isOutOfMemory(e)) {

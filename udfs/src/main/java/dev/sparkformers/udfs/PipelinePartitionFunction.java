@@ -97,8 +97,10 @@ public final class PipelinePartitionFunction<O> implements MapPartitionsFunction
         }
         @SuppressWarnings("unchecked")
         Pipeline<String, ?, O> pipeline = (Pipeline<String, ?, O>) lease.value();
+        PipelineRunner.BatchListener listener = counters == null ? PipelineRunner.BatchListener.NONE
+                : (batchRows, longest, realTokens) -> counters.paddedTokens().add((long) batchRows * longest);
         PipelineRunner<String, ?, O> runner = new PipelineRunner<>(pipeline,
-                new TokenBudgetBatcher(settings.batchTokens(), settings.maxBatchSize()));
+                new TokenBudgetBatcher(settings.batchTokens(), settings.maxBatchSize()), listener);
         StageParameters stageParameters = pipeline.sanitizeParameters(parameters);
 
         int[] idIndexes = idColumns.stream().mapToInt(inputSchema::fieldIndex).toArray();

@@ -15,9 +15,11 @@ import java.io.Serializable;
  * @param truncated rows whose input was truncated
  * @param modelTokens tokens the model read, after truncation
  * @param inputTokens tokens of the inputs before truncation
+ * @param paddedTokens tokens of the model calls including padding (rows times the longest row)
  */
 public record RunCounters(LongAccumulator rows, LongAccumulator errors, LongAccumulator truncated,
-        LongAccumulator modelTokens, LongAccumulator inputTokens) implements Serializable {
+        LongAccumulator modelTokens, LongAccumulator inputTokens, LongAccumulator paddedTokens)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -27,6 +29,7 @@ public record RunCounters(LongAccumulator rows, LongAccumulator errors, LongAccu
                 context.longAccumulator("sparkformers.errors"),
                 context.longAccumulator("sparkformers.truncated"),
                 context.longAccumulator("sparkformers.model_tokens"),
-                context.longAccumulator("sparkformers.input_tokens"));
+                context.longAccumulator("sparkformers.input_tokens"),
+                context.longAccumulator("sparkformers.padded_tokens"));
     }
 }
