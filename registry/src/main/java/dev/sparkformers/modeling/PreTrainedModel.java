@@ -139,6 +139,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         M model = constructor.apply(config);
         try (TensorSource source = Checkpoints.open(directory)) {
             model.loadWeights(source, directory.toString(), options);
+            model.loadAuxiliaryFiles(directory);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -193,6 +194,19 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         }
     }
 
+    /**
+     * Reads the files of a checkpoint directory besides config.json and the weights that this
+     * class uses, such as a generative model's {@code generation_config.json}. {@code fromPretrained}
+     * calls it after loading the weights; the default reads nothing.
+     */
+    protected void loadAuxiliaryFiles(Path directory) throws IOException {}
+
+    /**
+     * Writes the files that {@link #loadAuxiliaryFiles} reads; {@link #savePretrained} calls it
+     * after writing the config and the weights. The default writes nothing.
+     */
+    protected void saveAuxiliaryFiles(Path directory) throws IOException {}
+
     /** Initialises every weight without a checkpoint. */
     public void initializeWeights(LoadOptions options) {
         if (manager != null) {
@@ -212,9 +226,9 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     // ---------------------------------------------------------------- saving
 
     /**
-     * Writes {@code config.json} and {@code model.safetensors} into {@code directory}, with each
-     * tied weight stored once, as HuggingFace's {@code save_pretrained} does. The config records
-     * this class as its architecture.
+     * Writes {@code config.json}, {@code model.safetensors} and the class's auxiliary files into
+     * {@code directory}, with each tied weight stored once, as HuggingFace's {@code save_pretrained}
+     * does. The config records this class as its architecture.
      */
     public void savePretrained(Path directory) throws IOException {
         Files.createDirectories(directory);
@@ -222,6 +236,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         config.setTorchDtype("float32");
         config.savePretrained(directory);
         SafetensorsWriter.write(directory.resolve(Checkpoints.SAFETENSORS_FILE), stateDictForSaving());
+        saveAuxiliaryFiles(directory);
         LOG.info("Saved {} to {}", getClass().getSimpleName(), directory);
     }
 
