@@ -3,6 +3,8 @@ package dev.sparkformers.models.gpt2;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 
+import dev.sparkformers.generation.CausalLanguageModel;
+import dev.sparkformers.generation.GenerationConfig;
 import dev.sparkformers.modeling.BaseModelOutputWithPast;
 import dev.sparkformers.modeling.CausalLMOutputWithPast;
 import dev.sparkformers.modeling.LoadOptions;
@@ -14,6 +16,7 @@ import dev.sparkformers.nn.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * GPT-2 with the language modelling head: next-token logits {@code [batch, seq, vocab]}.
@@ -23,11 +26,16 @@ import java.util.List;
  * reporting it missing. With labels (input ids, {@code -100} where ignored), the loss is the mean
  * cross entropy of each position's logits against the next position's label, as HuggingFace
  * shifts them internally.
+ *
+ * <p>It generates text with {@link #generate}: its {@link #generationConfig()} is read from the
+ * checkpoint's {@code generation_config.json}, or derived from config.json when the checkpoint has
+ * none, and {@link #savePretrained} writes it back.
  */
-public class GPT2LMHeadModel extends GPT2PreTrainedModel {
+public class GPT2LMHeadModel extends GPT2PreTrainedModel implements CausalLanguageModel {
 
     private final GPT2Model transformer;
     private final Linear lmHead;
+    private GenerationConfig generationConfig;
 
     public GPT2LMHeadModel(GPT2Config config) {
         super(config);
@@ -36,6 +44,7 @@ public class GPT2LMHeadModel extends GPT2PreTrainedModel {
         if (config.tieWordEmbeddings()) {
             lmHead.tieWeight(transformer.wte().weight());
         }
+        this.generationConfig = GenerationConfig.fromModelConfig(config);
     }
 
     /** Loads a checkpoint directory with default options. */
@@ -69,6 +78,26 @@ public class GPT2LMHeadModel extends GPT2PreTrainedModel {
         NDArray shiftedLogits = logits.get(new NDIndex(":, :-1, :")).reshape(-1, vocab); // (B * (T-1), vocab)
         NDArray shiftedLabels = labels.get(new NDIndex(":, 1:")).reshape(-1); // (B * (T-1))
         return Losses.crossEntropy(shiftedLogits, shiftedLabels, logits.getManager());
+    }
+
+    @Override
+    public GenerationConfig generationConfig() {
+        return generationConfig;
+    }
+
+    /** Replaces the default generation settings, HuggingFace's {@code model.generation_config = ...}. */
+    public void setGenerationConfig(GenerationConfig generationConfig) {
+        this.generationConfig = Objects.requireNonNull(generationConfig, "generationConfig is null");
+    }
+
+    @Override
+    protected void loadAuxiliaryFiles(Path directory) throws IOException {
+        generationConfig = GenerationConfig.fromPretrainedOrModelConfig(directory, config());
+    }
+
+    @Override
+    protected void saveAuxiliaryFiles(Path directory) throws IOException {
+        generationConfig.savePretrained(directory);
     }
 
     /** Returns the base model. */
