@@ -136,7 +136,7 @@ class GenerationGoldenParityTest {
         assertEquals(List.of(999), model.generationConfig().eosTokenIds());
     }
 
-    /** The exact keyword arguments HuggingFace's generate received, as recorded in reference.json. */
+    /** Returns the exact keyword arguments HuggingFace's generate received, as recorded in reference.json. */
     static Map<String, Object> generateKwargs(String mode) {
         JsonNode kwargs = golden.json().get("generation").get("modes").get(mode).get("generate_kwargs");
         Map<String, Object> arguments = new HashMap<>(asMap(kwargs));
