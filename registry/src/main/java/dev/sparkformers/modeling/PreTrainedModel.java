@@ -173,13 +173,21 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      *     {@link LoadOptions#strict()} is set and a key is missing, or if a file is malformed
      */
     public void loadWeights(TensorSource source, String sourceName, LoadOptions options) throws IOException {
+        loadWith(sourceName, options, () -> CheckpointLoader.load(this, source, sourceName, options));
+    }
+
+    /**
+     * Creates the manager of the weights, runs {@code loader} to fill them, and records and logs
+     * its report. Loaders in this package that read other layouts than HuggingFace's use it.
+     */
+    void loadWith(String sourceName, LoadOptions options, WeightLoader loader) throws IOException {
         if (manager != null) {
             throw new IllegalStateException("Model is already loaded; load a new instance instead");
         }
         ModelSizeCheck.checkParameters(this, options);
         long start = System.nanoTime();
         manager = NDManager.newBaseManager(options.device(), "PyTorch");
-        loadReport = CheckpointLoader.load(this, source, sourceName, options);
+        loadReport = loader.load();
         LOG.info("Loaded {} from {} in {} ms: {} missing, {} unexpected, {} mismatched keys",
                 getClass().getSimpleName(), sourceName, (System.nanoTime() - start) / 1_000_000,
                 loadReport.missingKeys().size(), loadReport.unexpectedKeys().size(),
@@ -206,6 +214,12 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      * after writing the config and the weights. The default writes nothing.
      */
     protected void saveAuxiliaryFiles(Path directory) throws IOException {}
+
+    /** A loading procedure that fills the parameters and reports what it found. */
+    @FunctionalInterface
+    interface WeightLoader {
+        LoadReport load() throws IOException;
+    }
 
     /** Initialises every weight without a checkpoint. */
     public void initializeWeights(LoadOptions options) {
