@@ -19,7 +19,7 @@ import java.nio.file.Path;
  */
 class GenerateNativeMemoryTest {
 
-    private static final int CALLS = 300;
+    private static final int CALLS = 200;
 
     @Test
     void generateReleasesEveryStepArray() throws IOException {

@@ -27,7 +27,7 @@ class ModelInputsTest {
     }
 
     @Test
-    void maskOfNewPositionsOnlyIsRejectedWithCache() {
+    void maskWithoutCachedPositionsRejected() {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelInputs.Builder builder = ModelInputs.builder(manager.zeros(new Shape(2, 1), DataType.INT64))
                     .pastKeyValues(List.of(cache(manager, 2, 5)))

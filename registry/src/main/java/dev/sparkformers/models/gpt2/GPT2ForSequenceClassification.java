@@ -84,7 +84,14 @@ public class GPT2ForSequenceClassification extends GPT2PreTrainedModel {
                     + config().eosTokenIds() + ") or classify one sequence at a time.");
         }
         long[] indices = new long[Math.toIntExact(batch)];
-        long[] ids = inputIds.toType(DataType.INT64, false).toLongArray();
+        long[] ids;
+        if (inputIds.getDataType() == DataType.INT64) {
+            ids = inputIds.toLongArray();
+        } else {
+            try (NDArray converted = inputIds.toType(DataType.INT64, true)) {
+                ids = converted.toLongArray();
+            }
+        }
         for (int row = 0; row < batch; row++) {
             long firstPad = 0;
             if (padTokenId.isPresent()) {
