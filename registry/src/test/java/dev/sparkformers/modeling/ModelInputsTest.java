@@ -68,6 +68,7 @@ class ModelInputsTest {
     }
 
     private static KeyValue cache(NDManager manager, long batch, long length) {
-        return new KeyValue(manager.zeros(new Shape(batch, 2, length, 4)), manager.zeros(new Shape(batch, 2, length, 4)));
+        Shape shape = new Shape(batch, 2, length, 4);
+        return new KeyValue(manager.zeros(shape), manager.zeros(shape));
     }
 }

@@ -178,7 +178,8 @@ public class GPT2Config extends PretrainedConfig implements SizedConfig {
         long attention = Math.addExact(Math.multiplyExact(h, 3 * h) + 3 * h, Math.multiplyExact(h, h) + h);
         long feedForward = Math.addExact(Math.multiplyExact(h, inner) + inner, Math.multiplyExact(inner, h) + h);
         long layerNorms = 2 * 2 * h;
-        long blocks = Math.multiplyExact((long) nLayer, Math.addExact(Math.addExact(attention, feedForward), layerNorms));
+        long perBlock = Math.addExact(Math.addExact(attention, feedForward), layerNorms);
+        long blocks = Math.multiplyExact((long) nLayer, perBlock);
         long finalLayerNorm = 2 * h;
         long classificationHead = Math.multiplyExact(h, (long) numLabels());
         return Math.addExact(Math.addExact(embeddings, blocks), finalLayerNorm + classificationHead);

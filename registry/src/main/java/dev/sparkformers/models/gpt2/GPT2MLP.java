@@ -8,7 +8,10 @@ import dev.sparkformers.nn.Module;
 
 import java.util.function.UnaryOperator;
 
-/** GPT-2's feed-forward block: {@code c_proj(act(c_fc(x)))}, widening to {@code n_inner} (default {@code 4 * n_embd}). */
+/**
+ * GPT-2's feed-forward block: {@code c_proj(act(c_fc(x)))}, widening to {@code n_inner}
+ * (default {@code 4 * n_embd}).
+ */
 public class GPT2MLP extends Module {
 
     private final Conv1D cFc;

@@ -127,7 +127,8 @@ public class GPT2Model extends GPT2PreTrainedModel {
                     .arange(pastLength, pastLength + seqLength, 1, DataType.INT64)
                     .expandDims(0);
         }
-        checkIds("position_ids", inputs.positionIds(), wpe.numEmbeddings(), "positions must be below n_positions; truncate the input or generate fewer tokens");
+        checkIds("position_ids", inputs.positionIds(), wpe.numEmbeddings(),
+                "positions must be below n_positions; truncate the input or generate fewer tokens");
         return inputs.positionIds();
     }
 

@@ -104,7 +104,8 @@ class GPT2CheckpointTest {
     @Test
     void batchWithoutPadTokenFailsLikeHuggingFace() throws IOException {
         try (Golden golden = Golden.open("tiny-gpt2"); NDManager manager = NDManager.newBaseManager();
-                GPT2ForSequenceClassification model = GPT2ForSequenceClassification.fromPretrained(golden.checkpoint())) {
+                GPT2ForSequenceClassification model =
+                        GPT2ForSequenceClassification.fromPretrained(golden.checkpoint())) {
             ModelInputs batch = GPT2GoldenParityTest.inputs(golden, manager, "right");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(batch));
             assertTrue(e.getMessage().startsWith("Cannot handle batch sizes > 1 if no padding token is defined."),
@@ -122,8 +123,9 @@ class GPT2CheckpointTest {
                 GPT2LMHeadModel model = GPT2LMHeadModel.fromPretrained(golden.checkpoint())) {
             CausalLMOutputWithPast withCache = model.forward(ModelInputs.of(golden.array(manager, "single.input_ids")));
             assertEquals(2, withCache.pastKeyValues().size(), "use_cache defaults to the config's true");
-            CausalLMOutputWithPast without = model.forward(ModelInputs.builder(golden.array(manager, "single.input_ids"))
-                    .useCache(false).build());
+            ModelInputs uncached = ModelInputs.builder(golden.array(manager, "single.input_ids")).useCache(false)
+                    .build();
+            CausalLMOutputWithPast without = model.forward(uncached);
             assertEquals(List.of("logits"), without.keys());
         }
     }

@@ -121,7 +121,8 @@ class GPT2ConfigTest {
     @Test
     void eosListIsChecked() throws IOException {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> AutoConfig.fromPretrained(
-                write("{\"model_type\": \"gpt2\", \"vocab_size\": 1000, \"bos_token_id\": 1, \"eos_token_id\": [2, 1000]}")));
+                write("{\"model_type\": \"gpt2\", \"vocab_size\": 1000, \"bos_token_id\": 1, "
+                        + "\"eos_token_id\": [2, 1000]}")));
         assertTrue(e.getMessage().contains("eos_token_id is 1000"), e.getMessage());
     }
 

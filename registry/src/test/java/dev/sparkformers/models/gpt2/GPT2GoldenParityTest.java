@@ -102,7 +102,10 @@ class GPT2GoldenParityTest {
         return builder.build();
     }
 
-    /** Compares the output's fields (or only {@code onlyKeys}) with the reference and returns how many tensors it compared. */
+    /**
+     * Compares the output's fields (or only {@code onlyKeys}) with the reference and returns how
+     * many tensors it compared.
+     */
     @SuppressWarnings("unchecked")
     private static int compare(Golden golden, String caseName, ModelOutput output, Map<String, Double> maxima,
             String... onlyKeys) {
@@ -138,7 +141,8 @@ class GPT2GoldenParityTest {
     @Test
     void pooledTokenIndicesMatchReference() throws IOException {
         try (Golden golden = Golden.open("tiny-gpt2-cls"); NDManager manager = NDManager.newBaseManager();
-                GPT2ForSequenceClassification model = GPT2ForSequenceClassification.fromPretrained(golden.checkpoint())) {
+                GPT2ForSequenceClassification model =
+                        GPT2ForSequenceClassification.fromPretrained(golden.checkpoint())) {
             for (String caseName : List.of("right", "left")) {
                 long[] expected = golden.tensor(caseName + ".pooled_token_index").toLongArray();
                 long[] actual = model.pooledTokenIndices(golden.array(manager, caseName + ".input_ids"));
@@ -183,7 +187,8 @@ class GPT2GoldenParityTest {
             int steps = (int) golden.tensor("cache.step_logits").shape()[0];
             for (int position = prefix; position < prefix + steps - 1; position++) {
                 NDArray next = ids.get(new NDIndex(":, " + position + ":" + (position + 1)));
-                step = model.forward(ModelInputs.builder(next).pastKeyValues(step.pastKeyValues()).useCache(true).build());
+                step = model.forward(ModelInputs.builder(next).pastKeyValues(step.pastKeyValues()).useCache(true)
+                        .build());
                 stepLogits.add(step.logits().get(new NDIndex("0, -1, :")));
             }
             NDArray incremental = ai.djl.ndarray.NDArrays.stack(new ai.djl.ndarray.NDList(stepLogits)); // (4, vocab)
@@ -222,7 +227,8 @@ class GPT2GoldenParityTest {
     private static void checkLoadInfo(Golden golden, String className, JsonNode info) throws IOException {
         try (PreTrainedModel<?> model = load(className, golden)) {
             String context = className + " from " + golden.checkpoint().getFileName();
-            assertEquals(strings(info.get("missing_keys")), model.loadReport().missingKeys(), context + ": missing keys");
+            assertEquals(strings(info.get("missing_keys")), model.loadReport().missingKeys(),
+                    context + ": missing keys");
             assertEquals(strings(info.get("unexpected_keys")), model.loadReport().unexpectedKeys(),
                     context + ": unexpected keys");
             assertTrue(model.loadReport().mismatchedKeys().isEmpty(), context + ": mismatched keys");
@@ -252,7 +258,8 @@ class GPT2GoldenParityTest {
                 assertEquals(checks.get("AutoModelForCausalLM_class").asText(), model.getClass().getSimpleName());
             }
             try (PreTrainedModel<?> model = AutoModel.fromPretrained(golden.checkpoint())) {
-                assertEquals(checks.get("AutoModel_from_LM_dir").get("class").asText(), model.getClass().getSimpleName());
+                assertEquals(checks.get("AutoModel_from_LM_dir").get("class").asText(),
+                        model.getClass().getSimpleName());
                 assertTrue(model.loadReport().isComplete(), model.loadReport().toString());
                 BaseModelOutputWithPast output = assertInstanceOf(BaseModelOutputWithPast.class,
                         model.forward(inputs(golden, manager, "right")));
