@@ -2,6 +2,7 @@ package dev.sparkformers.modeling;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +52,10 @@ public final class ModelInputs {
         return inputIds;
     }
 
-    /** 1 for tokens to attend to, 0 for padding; null means attend to every token. */
+    /**
+     * 1 for tokens to attend to, 0 for padding; null means attend to every token. With
+     * {@link #pastKeyValues()} it covers the cached positions too: {@code [batch, pastSeq + seq]}.
+     */
     public NDArray attentionMask() {
         return attentionMask;
     }
@@ -166,7 +170,8 @@ public final class ModelInputs {
                 throw new IllegalArgumentException("input_ids must be [batch, seq], but has shape " + inputIds.getShape());
             }
             checkIds("input_ids", inputIds);
-            checkSameShape("attention_mask", attentionMask);
+            checkPastKeyValues();
+            checkAttentionMask();
             checkSameShape("token_type_ids", tokenTypeIds);
             checkSameShape("position_ids", positionIds);
             if (tokenTypeIds != null) {
@@ -176,6 +181,42 @@ public final class ModelInputs {
                 checkIds("position_ids", positionIds);
             }
             return new ModelInputs(this);
+        }
+
+        /** Checks that every cached layer has the batch size of input_ids and the same length. */
+        private void checkPastKeyValues() {
+            if (pastKeyValues == null || pastKeyValues.isEmpty()) {
+                return;
+            }
+            long length = pastKeyValues.get(0).length();
+            for (int layer = 0; layer < pastKeyValues.size(); layer++) {
+                KeyValue cached = pastKeyValues.get(layer);
+                Shape keyShape = cached.key().getShape();
+                if (keyShape.dimension() != 4 || !keyShape.equals(cached.value().getShape())) {
+                    throw new IllegalArgumentException("past_key_values[" + layer + "] must hold key and value of the "
+                            + "same shape [batch, heads, pastSeq, headDim], but has key " + keyShape + " and value "
+                            + cached.value().getShape());
+                }
+                if (keyShape.get(0) != inputIds.getShape().get(0) || cached.length() != length) {
+                    throw new IllegalArgumentException("past_key_values[" + layer + "] has shape " + keyShape
+                            + ", but input_ids has batch size " + inputIds.getShape().get(0) + " and layer 0 caches "
+                            + length + " positions; pass the cache returned by the previous call unchanged");
+                }
+            }
+        }
+
+        /** Checks that the mask covers the cached positions and the new ones, as HuggingFace's decoders expect. */
+        private void checkAttentionMask() {
+            if (attentionMask == null) {
+                return;
+            }
+            long past = pastKeyValues == null || pastKeyValues.isEmpty() ? 0 : pastKeyValues.get(0).length();
+            Shape expected = new Shape(inputIds.getShape().get(0), past + inputIds.getShape().get(1));
+            if (!attentionMask.getShape().equals(expected)) {
+                throw new IllegalArgumentException("attention_mask has shape " + attentionMask.getShape()
+                        + " but must be " + expected + ": [batch, cached positions (" + past
+                        + ") + input_ids positions (" + inputIds.getShape().get(1) + ")]");
+            }
         }
 
         private void checkSameShape(String name, NDArray array) {

@@ -148,6 +148,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         M model = constructor.apply(config);
         try (TensorSource source = Checkpoints.open(directory)) {
             model.loadWeights(source, directory.toString(), options);
+            model.loadAuxiliaryFiles(directory);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
@@ -181,13 +182,21 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
      *     {@link LoadOptions#strict()} is set and a key is missing, or if a file is malformed
      */
     public void loadWeights(TensorSource source, String sourceName, LoadOptions options) throws IOException {
+        loadWith(sourceName, options, () -> CheckpointLoader.load(this, source, sourceName, options));
+    }
+
+    /**
+     * Creates the manager of the weights, runs {@code loader} to fill them, and records and logs
+     * its report. Loaders in this package that read other layouts than HuggingFace's use it.
+     */
+    void loadWith(String sourceName, LoadOptions options, WeightLoader loader) throws IOException {
         if (manager != null) {
             throw new IllegalStateException("Model is already loaded; load a new instance instead");
         }
         ModelSizeCheck.checkParameters(this, options);
         long start = System.nanoTime();
         manager = NDManager.newBaseManager(options.device(), "PyTorch");
-        loadReport = CheckpointLoader.load(this, source, sourceName, options);
+        loadReport = loader.load();
         LOG.info("Loaded {} from {} in {} ms: {} missing, {} unexpected, {} mismatched keys",
                 getClass().getSimpleName(), sourceName, (System.nanoTime() - start) / 1_000_000,
                 loadReport.missingKeys().size(), loadReport.unexpectedKeys().size(),
@@ -200,6 +209,25 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             LOG.info("Some weights of {} were not used by {}: {}", sourceName, getClass().getSimpleName(),
                     loadReport.unexpectedKeys());
         }
+    }
+
+    /**
+     * Reads the files of a checkpoint directory besides config.json and the weights that this
+     * class uses, such as a generative model's {@code generation_config.json}. {@code fromPretrained}
+     * calls it after loading the weights; the default reads nothing.
+     */
+    protected void loadAuxiliaryFiles(Path directory) throws IOException {}
+
+    /**
+     * Writes the files that {@link #loadAuxiliaryFiles} reads; {@link #savePretrained} calls it
+     * after writing the config and the weights. The default writes nothing.
+     */
+    protected void saveAuxiliaryFiles(Path directory) throws IOException {}
+
+    /** A loading procedure that fills the parameters and reports what it found. */
+    @FunctionalInterface
+    interface WeightLoader {
+        LoadReport load() throws IOException;
     }
 
     /** Initialises every weight without a checkpoint. */
@@ -221,9 +249,9 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
     // ---------------------------------------------------------------- saving
 
     /**
-     * Writes {@code config.json} and {@code model.safetensors} into {@code directory}, with each
-     * tied weight stored once, as HuggingFace's {@code save_pretrained} does. The config records
-     * this class as its architecture.
+     * Writes {@code config.json}, {@code model.safetensors} and the class's auxiliary files into
+     * {@code directory}, with each tied weight stored once, as HuggingFace's {@code save_pretrained}
+     * does. The config records this class as its architecture.
      */
     public void savePretrained(Path directory) throws IOException {
         Files.createDirectories(directory);
@@ -231,6 +259,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         config.setTorchDtype("float32");
         config.savePretrained(directory);
         SafetensorsWriter.write(directory.resolve(Checkpoints.SAFETENSORS_FILE), stateDictForSaving());
+        saveAuxiliaryFiles(directory);
         LOG.info("Saved {} to {}", getClass().getSimpleName(), directory);
     }
 

@@ -45,4 +45,21 @@ class ModelOutputTest {
             assertTrue(attention.isReleased());
         }
     }
+
+    @Test
+    void cachedKeysAndValuesAreOwnedArrays() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray logits = manager.zeros(new ai.djl.ndarray.types.Shape(1, 2, 5));
+            NDArray key = manager.zeros(new ai.djl.ndarray.types.Shape(1, 1, 2, 4));
+            NDArray value = manager.ones(new ai.djl.ndarray.types.Shape(1, 1, 2, 4));
+            CausalLMOutputWithPast output = new CausalLMOutputWithPast(null, logits, List.of(new KeyValue(key, value)),
+                    null, null);
+            assertEquals(List.of("logits", "past_key_values"), output.keys());
+            assertEquals(3, output.arrays().size());
+            assertEquals(2, ((KeyValue) ((List<?>) output.get("past_key_values")).get(0)).length());
+            output.close();
+            assertTrue(key.isReleased());
+            assertTrue(value.isReleased());
+        }
+    }
 }
