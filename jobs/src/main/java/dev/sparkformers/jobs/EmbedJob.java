@@ -108,11 +108,17 @@ public final class EmbedJob {
         footer.put("sparkformers.max_length", options.maxLength() != null ? options.maxLength().toString() : "model");
         LOG.info("Embedding {} rows of {} in {} partitions with {} into {}", rowsIn, options.input(), partitions,
                 options.model(), options.output());
-        embedded.write()
-                .format(MetadataParquetFormat.class.getName())
-                .option(MetadataParquetFormat.METADATA_OPTION, MetadataParquetFormat.encode(footer))
-                .mode(options.mode().sparkName())
-                .save(options.output());
+        try {
+            embedded.write()
+                    .format(MetadataParquetFormat.class.getName())
+                    .option(MetadataParquetFormat.METADATA_OPTION, MetadataParquetFormat.encode(footer))
+                    .mode(options.mode().sparkName())
+                    .save(options.output());
+        } catch (Exception e) {
+            // Spark throws its checked SparkException from Scala code without declaring it.
+            LOG.error("Embed job writing {} failed: {}", options.output(), JobFailures.rootCause(e));
+            throw JobFailures.writeFailed(options.output(), e);
+        }
 
         JobSummary summary = new JobSummary("embed", options.output(), options.model(), model.fingerprint(), rowsIn,
                 counters.rows().value(), counters.errors().value(), counters.truncated().value(),

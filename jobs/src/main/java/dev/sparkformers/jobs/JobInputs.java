@@ -97,6 +97,10 @@ public final class JobInputs {
      * @throws IllegalArgumentException naming the missing column and listing the columns present
      */
     public static void checkColumns(StructType schema, List<String> idColumns, String textColumn) {
+        if (schema.fields().length == 0) {
+            throw new IllegalArgumentException("Input has no columns: it is empty, or holds no records Spark could "
+                    + "read in the given format");
+        }
         List<String> present = Arrays.asList(schema.fieldNames());
         for (String column : idColumns) {
             if (!present.contains(column)) {
