@@ -20,6 +20,9 @@ public class BertIntermediate extends Module {
     }
 
     public NDArray forward(NDArray hiddenStates) {
-        return activation.apply(dense.forward(hiddenStates));
+        NDArray projected = dense.forward(hiddenStates);
+        NDArray activated = activation.apply(projected);
+        projected.close();
+        return activated;
     }
 }

@@ -27,7 +27,12 @@ public class BertLayer extends Module {
         return Scopes.keep(() -> {
             NDList attentionOutputs = attention.forward(hiddenStates, extendedMask);
             NDArray attentionOutput = attentionOutputs.get(0);
-            NDArray layerOutput = output.forward(intermediate.forward(attentionOutput), attentionOutput);
+            if (!keepAttentions) {
+                attentionOutputs.get(1).close();
+            }
+            NDArray expanded = intermediate.forward(attentionOutput); // (B, T, intermediate)
+            NDArray layerOutput = output.forward(expanded, attentionOutput);
+            expanded.close();
             return keepAttentions ? new NDList(layerOutput, attentionOutputs.get(1)) : new NDList(layerOutput);
         }, list -> list);
     }

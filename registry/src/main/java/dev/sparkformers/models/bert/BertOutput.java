@@ -22,6 +22,9 @@ public class BertOutput extends Module {
      * @param inputTensor the residual, {@code [batch, seq, hidden]}
      */
     public NDArray forward(NDArray hiddenStates, NDArray inputTensor) {
-        return layerNorm.forward(dense.forward(hiddenStates).add(inputTensor));
+        NDArray residual = dense.forward(hiddenStates).addi(inputTensor);
+        NDArray normalized = layerNorm.forward(residual);
+        residual.close();
+        return normalized;
     }
 }

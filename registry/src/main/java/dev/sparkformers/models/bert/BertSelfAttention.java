@@ -37,14 +37,28 @@ public class BertSelfAttention extends Module {
         NDArray k = splitHeads(key.forward(hiddenStates));
         NDArray v = splitHeads(value.forward(hiddenStates));
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize)); // (B, nh, T, T)
+        // Intermediates are closed as soon as they are used: the score matrices are the largest
+        // arrays of the layer, and freeing them early keeps a batch's peak memory low.
+        NDArray keysTransposed = k.transpose(0, 1, 3, 2);
+        NDArray scores = q.matMul(keysTransposed).divi((float) Math.sqrt(headSize)); // (B, nh, T, T)
+        close(q, k, keysTransposed);
         if (extendedMask != null) {
-            scores = scores.add(extendedMask);
+            scores.addi(extendedMask);
         }
         NDArray probabilities = scores.softmax(-1);
+        scores.close();
 
         NDArray context = probabilities.matMul(v); // (B, nh, T, hs)
-        return new NDList(mergeHeads(context), probabilities);
+        v.close();
+        NDArray merged = mergeHeads(context);
+        context.close();
+        return new NDList(merged, probabilities);
+    }
+
+    private static void close(NDArray... arrays) {
+        for (NDArray array : arrays) {
+            array.close();
+        }
     }
 
     /** {@code [B, T, hidden] -> [B, nh, T, hs]}. */

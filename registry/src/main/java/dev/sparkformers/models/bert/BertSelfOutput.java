@@ -19,6 +19,9 @@ public class BertSelfOutput extends Module {
 
     /** Both arguments and the result are {@code [batch, seq, hidden]}. */
     public NDArray forward(NDArray hiddenStates, NDArray inputTensor) {
-        return layerNorm.forward(dense.forward(hiddenStates).add(inputTensor));
+        NDArray residual = dense.forward(hiddenStates).addi(inputTensor);
+        NDArray normalized = layerNorm.forward(residual);
+        residual.close();
+        return normalized;
     }
 }
