@@ -30,8 +30,22 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Corpus: a file, directory or glob on any Hadoop file system (local paths, file:, s3a:, hdfs:).")
     private String input;
 
-    @Option(names = "--output", required = true, paramLabel = "URI", description = "Parquet output directory.")
+    @Option(names = "--output", paramLabel = "URI",
+            description = "Parquet output directory. Required unless --incremental is given.")
     private String output;
+
+    @Option(names = "--incremental",
+            description = "Embed only new, changed and previously failed documents and write a new snapshot of the"
+                    + " whole corpus into --state; see docs/incremental.md.")
+    private boolean incremental;
+
+    @Option(names = "--state", paramLabel = "URI",
+            description = "State directory of --incremental: snapshots, manifests and the CURRENT pointer.")
+    private String state;
+
+    @Option(names = "--version-col", paramLabel = "NAME",
+            description = "With --incremental: a column (version or updated_at) whose change also re-embeds a document.")
+    private String versionColumn;
 
     @Option(names = "--model", paramLabel = "URI", defaultValue = ModelLocations.DEFAULT_EMBEDDING_MODEL,
             description = "HuggingFace checkpoint directory (config.json, model.safetensors, tokenizer.json) as a local"
@@ -112,13 +126,27 @@ final class EmbedCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--output-value must be sentence_embedding or "
                     + "token_embeddings, but is '" + outputValue + "'");
         };
+        if (incremental && state == null) {
+            throw new IllegalArgumentException("--incremental needs --state URI, the directory of its snapshots");
+        }
+        if (!incremental && output == null) {
+            throw new IllegalArgumentException("--output URI is required (or use --incremental --state URI)");
+        }
+        String target = incremental ? state : output;
         EmbedOptions options = new EmbedOptions(input, inputFormat == null ? null : InputFormat.fromName(inputFormat),
-                output, WriteMode.fromName(mode), model, idColumns, textColumn, maxLength, pooling, normalize,
+                target, WriteMode.fromName(mode), model, idColumns, textColumn, maxLength, pooling, normalize,
                 tokenEmbeddings, new PartitionSettings(chunkRows, batchTokens, maxBatchSize), partitions, device,
                 maxErrorFraction);
 
         SparkSession spark = SparkSessions.create("sparkformers-embed", master, sparkSettings);
         try {
+            if (incremental) {
+                SnapshotManifest manifest = IncrementalEmbedJob.run(spark, options, state, versionColumn);
+                spec.commandLine().getOut().println("Current snapshot: " + manifest.snapshot() + " in " + state);
+                spec.commandLine().getOut().println(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+                return 0;
+            }
             JobSummary summary = EmbedJob.run(spark, options);
             spec.commandLine().getOut().println("Wrote " + summary.rows() + " rows to " + options.output());
             spec.commandLine().getOut().println(summary.toJson());

@@ -66,9 +66,8 @@ public final class EmbedJob {
         if (options.maxLength() != null) {
             parameters.put("max_length", options.maxLength().toString());
         }
-        PoolingMode pooling = options.pooling() == null ? model.sentenceTransformers().pooling()
-                : PoolingMode.fromName(options.pooling());
-        boolean normalize = options.normalize() == null ? model.sentenceTransformers().normalize() : options.normalize();
+        PoolingMode pooling = pooling(options, model);
+        boolean normalize = normalize(options, model);
         if (!options.tokenEmbeddings()) {
             parameters.put("pooling", pooling.configName());
             parameters.put("normalize", Boolean.toString(normalize));
@@ -95,17 +94,7 @@ public final class EmbedJob {
                 options.idColumns(), options.textColumn(), parameters, columns, options.partition(), counters);
         Dataset<Row> embedded = input.mapPartitions(function, Encoders.row(function.outputSchema()));
 
-        Map<String, String> footer = new LinkedHashMap<>();
-        footer.put("sparkformers.version", LIBRARY_VERSION);
-        footer.put("sparkformers.model", options.model());
-        footer.put("sparkformers.model.sha256", model.fingerprint());
-        footer.put("sparkformers.model.type", model.config().modelType());
-        footer.put("sparkformers.output", options.tokenEmbeddings() ? TokenEmbeddingColumns.TOKEN_EMBEDDINGS
-                : EmbeddingColumns.EMBEDDING);
-        footer.put("sparkformers.pooling", options.tokenEmbeddings() ? "none" : pooling.configName());
-        footer.put("sparkformers.normalize", Boolean.toString(!options.tokenEmbeddings() && normalize));
-        footer.put("sparkformers.dimension", Integer.toString(model.hiddenSize()));
-        footer.put("sparkformers.max_length", options.maxLength() != null ? options.maxLength().toString() : "model");
+        Map<String, String> footer = footer(options, model, pooling, normalize);
         LOG.info("Embedding {} rows of {} in {} partitions with {} into {}", rowsIn, options.input(), partitions,
                 options.model(), options.output());
         try {
@@ -128,6 +117,33 @@ public final class EmbedJob {
         LOG.info("Embed job finished: {}", summary.toJson().replaceAll("\\s+", " "));
         checkRows(spark, options, summary);
         return summary;
+    }
+
+    /** The Parquet footer entries that describe how the embeddings were made. */
+    static Map<String, String> footer(EmbedOptions options, ResolvedModel model, PoolingMode pooling,
+            boolean normalize) {
+        Map<String, String> footer = new LinkedHashMap<>();
+        footer.put("sparkformers.version", LIBRARY_VERSION);
+        footer.put("sparkformers.model", options.model());
+        footer.put("sparkformers.model.sha256", model.fingerprint());
+        footer.put("sparkformers.model.type", model.config().modelType());
+        footer.put("sparkformers.output", options.tokenEmbeddings() ? TokenEmbeddingColumns.TOKEN_EMBEDDINGS
+                : EmbeddingColumns.EMBEDDING);
+        footer.put("sparkformers.pooling", options.tokenEmbeddings() ? "none" : pooling.configName());
+        footer.put("sparkformers.normalize", Boolean.toString(!options.tokenEmbeddings() && normalize));
+        footer.put("sparkformers.dimension", Integer.toString(model.hiddenSize()));
+        footer.put("sparkformers.max_length", options.maxLength() != null ? options.maxLength().toString() : "model");
+        return footer;
+    }
+
+    /** The pooling the run uses: the option, else the checkpoint's. */
+    static PoolingMode pooling(EmbedOptions options, ResolvedModel model) {
+        return options.pooling() == null ? model.sentenceTransformers().pooling() : PoolingMode.fromName(options.pooling());
+    }
+
+    /** Whether the run normalises: the option, else the checkpoint's setting. */
+    static boolean normalize(EmbedOptions options, ResolvedModel model) {
+        return options.normalize() == null ? model.sentenceTransformers().normalize() : options.normalize();
     }
 
     private static void checkRows(SparkSession spark, EmbedOptions options, JobSummary summary) {
