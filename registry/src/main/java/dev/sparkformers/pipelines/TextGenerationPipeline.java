@@ -97,7 +97,7 @@ public class TextGenerationPipeline extends Pipeline<Prompt, GenerationResult, L
         }
 
         GenerationConfig settings = languageModel.generationConfig().copy();
-        Set<String> unused = settings.update(generateArguments);
+        Set<String> unused = settings.update(GenerationArguments.typed(generateArguments));
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException("The following generation arguments are not used by the model: "
                     + unused + " (note: typos in the generate arguments will also show up in this list). Pipeline "
