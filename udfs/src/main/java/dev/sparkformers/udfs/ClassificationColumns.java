@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The columns of a classification: {@code label} (string), {@code score} (float) and
- * {@code scores} ({@code map<string,float>}). {@code scores} holds the labels of the call's
+ * {@code scores} ({@code map<string,float>}). {@code scores} contains the labels of the call's
  * {@code top_k} (every label when it asks for all) with their scores; a map has no order, so the
  * ranking is by value.
  */
@@ -44,7 +44,7 @@ public final class ClassificationColumns implements OutputColumns<Classification
         row[offset + 2] = scores(value);
     }
 
-    /** The returned labels and their scores, as the {@code scores} column holds them. */
+    /** The returned labels and their scores, as the {@code scores} column stores them. */
     static scala.collection.Map<String, Float> scores(Classification value) {
         Map<String, Float> scores = new LinkedHashMap<>();
         for (LabelScore prediction : value.predictions()) {

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * A Spark ML Transformer that classifies a text column, as the classify job does: with the
- * model's sequence-classification head, or, when {@code labels} holds the text of a labels file,
+ * model's sequence-classification head, or, when {@code labels} contains the text of a labels file,
  * by nearest centroid with a sentence-embedding model. It adds the predicted label (default column
  * {@code label}), its score ({@code score}) and the {@code map<string,float>} of the top
  * {@code topK} labels' scores ({@code scores}; 0 for every label). An empty column name leaves
