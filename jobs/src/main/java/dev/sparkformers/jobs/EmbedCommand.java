@@ -95,6 +95,12 @@ final class EmbedCommand implements Callable<Integer> {
                     + " array<array<float>> of the last hidden state at every token). Default: ${DEFAULT-VALUE}.")
     private String outputValue;
 
+    @Option(names = "--chunk-long-texts",
+            description = "Embed a text longer than the maximum length in windows of at most that many tokens and"
+                    + " average the window embeddings (normalised again when the model normalises), instead of"
+                    + " truncating it.")
+    private boolean chunkLongTexts;
+
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "errorifexists",
             description = "When the output exists: errorifexists, overwrite or append. Default: ${DEFAULT-VALUE}.")
     private String mode;
@@ -136,7 +142,7 @@ final class EmbedCommand implements Callable<Integer> {
         EmbedOptions options = new EmbedOptions(input, inputFormat == null ? null : InputFormat.fromName(inputFormat),
                 target, WriteMode.fromName(mode), model, idColumns, textColumn, maxLength, pooling, normalize,
                 tokenEmbeddings, new PartitionSettings(chunkRows, batchTokens, maxBatchSize), partitions, device,
-                maxErrorFraction);
+                maxErrorFraction, chunkLongTexts);
 
         SparkSession spark = SparkSessions.create("sparkformers-embed", master, sparkSettings);
         try {

@@ -5,7 +5,6 @@ import dev.sparkformers.pipelines.PoolingMode;
 import dev.sparkformers.pipelines.SentenceEmbeddingPipeline;
 import dev.sparkformers.udfs.EmbeddingColumns;
 import dev.sparkformers.udfs.ExecutorPipelines;
-import dev.sparkformers.udfs.MetadataParquetFormat;
 import dev.sparkformers.udfs.ModelHandle;
 import dev.sparkformers.udfs.OutputColumns;
 import dev.sparkformers.udfs.PipelinePartitionFunction;
@@ -16,7 +15,6 @@ import dev.sparkformers.udfs.TokenEmbeddingColumns;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -56,10 +54,10 @@ public final class EmbedJob {
         long start = System.nanoTime();
         Configuration conf = spark.sparkContext().hadoopConfiguration();
 
-        InputFormat format = options.inputFormat() != null ? options.inputFormat() : InputFormat.infer(options.input());
-        JobOutputs.check(options.input(), options.output(), options.mode(), conf);
-        Dataset<Row> input = JobInputs.read(spark, options.input(), format);
-        JobInputs.checkColumns(input.schema(), options.idColumns(), options.textColumn());
+        PipelineJobs.Io io = new PipelineJobs.Io("embed", options.input(), options.inputFormat(), options.output(),
+                options.mode(), options.idColumns(), options.textColumn(), options.partitions(),
+                options.maxErrorFraction());
+        Dataset<Row> input = PipelineJobs.readInput(spark, io);
         ResolvedModel model = ResolvedModel.resolve(options.model(), conf);
 
         Map<String, String> parameters = new HashMap<>();
@@ -72,19 +70,16 @@ public final class EmbedJob {
             parameters.put("pooling", pooling.configName());
             parameters.put("normalize", Boolean.toString(normalize));
         }
+        if (options.chunkLongTexts()) {
+            parameters.put(SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS, "true");
+        }
 
         String task = options.tokenEmbeddings() ? FeatureExtractionPipeline.TASK : SentenceEmbeddingPipeline.TASK;
         ModelHandle handle = new ModelHandle(options.model(), model.fingerprint(), model.weightBytes(),
                 Map.of(ExecutorPipelines.TASK_SETTING, task, TaskDevices.DEVICE_SETTING, options.device()));
-        Broadcast<ModelHandle> broadcast = spark.sparkContext().broadcast(handle,
-                scala.reflect.ClassTag$.MODULE$.apply(ModelHandle.class));
+        Broadcast<ModelHandle> broadcast = PipelineJobs.broadcast(spark, handle);
 
-        int parallelism = spark.sparkContext().defaultParallelism();
-        int partitions = options.partitions() != null ? options.partitions()
-                : Math.max(input.rdd().getNumPartitions(), parallelism);
-        if (partitions != input.rdd().getNumPartitions()) {
-            input = input.repartition(partitions);
-        }
+        input = PipelineJobs.spread(spark, input, options.partitions());
         long rowsIn = input.count();
 
         OutputColumns<?> columns = options.tokenEmbeddings() ? new TokenEmbeddingColumns()
@@ -92,31 +87,11 @@ public final class EmbedJob {
         RunCounters counters = RunCounters.register(spark.sparkContext());
         PipelinePartitionFunction<?> function = new PipelinePartitionFunction<>(broadcast, input.schema(),
                 options.idColumns(), options.textColumn(), parameters, columns, options.partition(), counters);
-        Dataset<Row> embedded = input.mapPartitions(function, Encoders.row(function.outputSchema()));
 
         Map<String, String> footer = footer(options, model, pooling, normalize);
-        LOG.info("Embedding {} rows of {} in {} partitions with {} into {}", rowsIn, options.input(), partitions,
-                options.model(), options.output());
-        try {
-            embedded.write()
-                    .format(MetadataParquetFormat.class.getName())
-                    .option(MetadataParquetFormat.METADATA_OPTION, MetadataParquetFormat.encode(footer))
-                    .mode(options.mode().sparkName())
-                    .save(options.output());
-        } catch (Exception e) {
-            // Spark throws its checked SparkException from Scala code without declaring it.
-            LOG.error("Embed job writing {} failed: {}", options.output(), JobFailures.rootCause(e));
-            throw JobFailures.writeFailed(options.output(), e);
-        }
-
-        JobSummary summary = new JobSummary("embed", options.output(), options.model(), model.fingerprint(), rowsIn,
-                counters.rows().value(), counters.errors().value(), counters.truncated().value(),
-                counters.modelTokens().value(), counters.inputTokens().value(), counters.paddedTokens().value(),
-                (System.nanoTime() - start) / 1e9);
-        JobOutputs.writeText(options.output(), JobSummary.FILE_NAME, summary.toJson() + "\n", conf);
-        LOG.info("Embed job finished: {}", summary.toJson().replaceAll("\\s+", " "));
-        checkRows(spark, options, summary);
-        return summary;
+        LOG.info("Embedding {} rows of {} in {} partitions with {} into {}", rowsIn, options.input(),
+                input.rdd().getNumPartitions(), options.model(), options.output());
+        return PipelineJobs.runAndWrite(spark, io, input, rowsIn, function, counters, model, footer, start);
     }
 
     /** The Parquet footer entries that describe how the embeddings were made. */
@@ -133,6 +108,7 @@ public final class EmbedJob {
         footer.put("sparkformers.normalize", Boolean.toString(!options.tokenEmbeddings() && normalize));
         footer.put("sparkformers.dimension", Integer.toString(model.hiddenSize()));
         footer.put("sparkformers.max_length", options.maxLength() != null ? options.maxLength().toString() : "model");
+        footer.put("sparkformers.chunk_long_texts", Boolean.toString(options.chunkLongTexts()));
         return footer;
     }
 
@@ -144,25 +120,5 @@ public final class EmbedJob {
     /** Whether the run normalises: the option, else the checkpoint's setting. */
     static boolean normalize(EmbedOptions options, ResolvedModel model) {
         return options.normalize() == null ? model.sentenceTransformers().normalize() : options.normalize();
-    }
-
-    private static void checkRows(SparkSession spark, EmbedOptions options, JobSummary summary) {
-        if (summary.rows() != summary.rowsIn()) {
-            throw new JobFailedException("The job read " + summary.rowsIn() + " rows but wrote " + summary.rows()
-                    + "; the output at " + options.output() + " is incomplete");
-        }
-        if (options.mode() != WriteMode.APPEND) {
-            long written = spark.read().parquet(options.output()).count();
-            if (written != summary.rowsIn()) {
-                throw new JobFailedException("The output at " + options.output() + " holds " + written
-                        + " rows, but the input had " + summary.rowsIn());
-            }
-        }
-        double fraction = summary.rows() == 0 ? 0 : (double) summary.errors() / summary.rows();
-        if (fraction > options.maxErrorFraction()) {
-            throw new JobFailedException(String.format("%d of %d rows failed (%.2f%%), more than --max-error-fraction "
-                    + "%.4f; see the error column of %s", summary.errors(), summary.rows(), fraction * 100,
-                    options.maxErrorFraction(), options.output()));
-        }
     }
 }

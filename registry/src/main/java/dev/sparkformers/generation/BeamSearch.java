@@ -3,6 +3,7 @@ package dev.sparkformers.generation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,11 +26,12 @@ final class BeamSearch {
     /**
      * @param sequences prompts repeated per beam, {@code [batch * num_beams][length]}
      * @param warpers the sampling filters for beam sampling, or null for beam search
+     * @param randomForPrompt the source of draws of each prompt for beam sampling
      */
     static SearchResult run(ModelStepper stepper, long[][] sequences, long[][] attentionMask, int numBeams,
             BeamSearchScorer scorer, int maxLength, LogitsProcessorList processors, LogitsProcessorList warpers,
-            List<StoppingCriteria> criteria, List<Integer> eosTokenIds, Integer padTokenId, RandomGenerator random,
-            boolean keepScores, boolean keepLogits) {
+            List<StoppingCriteria> criteria, List<Integer> eosTokenIds, Integer padTokenId,
+            IntFunction<RandomGenerator> randomForPrompt, boolean keepScores, boolean keepLogits) {
         int rows = sequences.length;
         int batchSize = rows / numBeams;
         int promptLength = sequences[0].length;
@@ -64,7 +66,8 @@ final class BeamSearch {
             int[][] candidateBeams = new int[batchSize][];
             for (int batch = 0; batch < batchSize; batch++) {
                 float[] totals = totals(scores, beamScores, batch, numBeams); // (num_beams * vocab)
-                int[] picked = warpers != null ? drawCandidates(totals, candidatesPerPrompt, random)
+                int[] picked = warpers != null
+                        ? drawCandidates(totals, candidatesPerPrompt, randomForPrompt.apply(batch))
                         : topCandidates(totals, candidatesPerPrompt);
                 candidateScores[batch] = new float[picked.length];
                 candidateTokens[batch] = new long[picked.length];

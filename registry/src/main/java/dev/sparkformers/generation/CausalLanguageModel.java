@@ -121,4 +121,23 @@ public interface CausalLanguageModel {
             RandomGenerator random) {
         return Generation.generate(this, inputIds, attentionMask, settings, random == null ? new Random() : random);
     }
+
+    /**
+     * Generates with one source of draws per prompt: a prompt's samples depend on its own
+     * generator only, not on the other prompts of the batch or their order, so a seed per prompt
+     * reproduces its output in any batch.
+     *
+     * @param randoms one generator per row of {@code inputIds}, in order
+     * @throws IllegalArgumentException if the number of generators differs from the number of prompts
+     */
+    default GenerateOutput generatePerPrompt(NDArray inputIds, NDArray attentionMask, GenerationConfig settings,
+            List<? extends RandomGenerator> randoms) {
+        long prompts = inputIds.getShape().get(0);
+        if (randoms.size() != prompts) {
+            throw new IllegalArgumentException("generatePerPrompt needs one random generator per prompt, but got "
+                    + randoms.size() + " for " + prompts + " prompts");
+        }
+        List<RandomGenerator> copy = List.copyOf(randoms);
+        return Generation.generate(this, inputIds, attentionMask, settings, copy::get);
+    }
 }

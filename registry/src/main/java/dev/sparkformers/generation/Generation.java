@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,6 +28,17 @@ final class Generation {
 
     static GenerateOutput generate(CausalLanguageModel model, NDArray inputIds, NDArray attentionMask,
             GenerationConfig requested, RandomGenerator random) {
+        return generate(model, inputIds, attentionMask, requested, prompt -> random);
+    }
+
+    /**
+     * Generates with a separate source of draws per prompt, so that a prompt's samples do not
+     * depend on the other prompts of its batch.
+     *
+     * @param randomForPrompt the source of draws of each prompt (row of {@code inputIds})
+     */
+    static GenerateOutput generate(CausalLanguageModel model, NDArray inputIds, NDArray attentionMask,
+            GenerationConfig requested, IntFunction<RandomGenerator> randomForPrompt) {
         Objects.requireNonNull(inputIds, "inputIds is null");
         Objects.requireNonNull(requested, "generation settings are null");
         GenerationConfig settings = requested.copy();
@@ -69,14 +81,14 @@ final class Generation {
                 int copies = settings.numReturnSequences();
                 result = SampleSearch.run(stepper, DecodingState.repeatInterleave(sequences, copies),
                         DecodingState.repeatInterleave(mask, copies), processors, warpers, criteria, eosTokenIds,
-                        padTokenId, random, keepScores, keepLogits);
+                        padTokenId, row -> randomForPrompt.apply(row / copies), keepScores, keepLogits);
             } else {
                 int beams = settings.numBeams();
                 BeamSearchScorer scorer = new BeamSearchScorer(sequences.length, beams, settings.lengthPenalty(),
                         settings.earlyStopping(), settings.numReturnSequences(), maxLength);
                 result = BeamSearch.run(stepper, DecodingState.repeatInterleave(sequences, beams),
                         DecodingState.repeatInterleave(mask, beams), beams, scorer, maxLength, processors, warpers,
-                        criteria, eosTokenIds, padTokenId, random, keepScores, keepLogits);
+                        criteria, eosTokenIds, padTokenId, randomForPrompt, keepScores, keepLogits);
             }
         }
         return toOutput(result, inputIds.getManager(), settings.returnDictInGenerate());

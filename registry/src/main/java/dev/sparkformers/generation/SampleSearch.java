@@ -2,6 +2,7 @@ package dev.sparkformers.generation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,12 +16,13 @@ final class SampleSearch {
 
     /**
      * @param warpers the sampling filters, or null for greedy search
+     * @param randomForRow the source of draws of each row when sampling
      * @param padTokenId the filler of finished rows; required when {@code eosTokenIds} is not empty
      */
     static SearchResult run(ModelStepper stepper, long[][] sequences, long[][] attentionMask,
             LogitsProcessorList processors, LogitsProcessorList warpers, List<StoppingCriteria> criteria,
-            List<Integer> eosTokenIds, Integer padTokenId, RandomGenerator random, boolean keepScores,
-            boolean keepLogits) {
+            List<Integer> eosTokenIds, Integer padTokenId, IntFunction<RandomGenerator> randomForRow,
+            boolean keepScores, boolean keepLogits) {
         int rows = sequences.length;
         boolean[] unfinished = new boolean[rows];
         java.util.Arrays.fill(unfinished, true);
@@ -44,7 +46,8 @@ final class SampleSearch {
 
             long[] next = new long[rows];
             for (int row = 0; row < rows; row++) {
-                next[row] = warpers != null ? TokenSampler.sample(scores[row], random) : argmax(scores[row]);
+                next[row] = warpers != null ? TokenSampler.sample(scores[row], randomForRow.apply(row))
+                        : argmax(scores[row]);
                 if (!eosTokenIds.isEmpty() && !unfinished[row]) {
                     next[row] = padTokenId;
                 }

@@ -11,6 +11,8 @@ import dev.sparkformers.tokenization.Encoding;
 import dev.sparkformers.tokenization.PreTrainedTokenizer;
 import dev.sparkformers.tokenization.Side;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,5 +85,23 @@ public class FeatureExtractionPipeline extends Pipeline<String, float[][], float
     @Override
     public float[][] postprocess(float[][] raw, Encoding input, Map<String, Object> parameters) {
         return raw;
+    }
+
+    /**
+     * Builds the pipeline with {@code AutoModel}; inputs are truncated to the maximum length that
+     * sentence-transformers would use for the checkpoint.
+     */
+    public static final class Factory implements PipelineFactory {
+
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public Pipeline<?, ?, ?> create(Path directory, PipelineOptions options) throws IOException {
+            SentenceEmbeddingPipeline embedding = SentenceEmbeddingPipeline.fromPretrained(directory, options.load());
+            return new FeatureExtractionPipeline(embedding.model(), embedding.tokenizer(), embedding.maxLength());
+        }
     }
 }

@@ -53,8 +53,26 @@ public abstract class Pipeline<I, R, O> implements AutoCloseable {
     /** Runs the model on encodings of one batch and returns one raw result per encoding, in order. */
     public abstract List<R> forward(List<Encoding> batch, Map<String, Object> parameters);
 
+    /**
+     * Runs the model on one batch with the rows' original inputs, which some tasks need (a
+     * generation prompt carries its own seed). {@link PipelineRunner} calls this method; by default
+     * it ignores {@code inputs}.
+     */
+    public List<R> forward(List<Encoding> batch, List<I> inputs, Map<String, Object> parameters) {
+        return forward(batch, parameters);
+    }
+
     /** Formats one row's raw result. */
     public abstract O postprocess(R raw, Encoding input, Map<String, Object> parameters);
+
+    /**
+     * Formats one row's raw result with the row's original input, which some tasks need (text
+     * generation returns the prompt text in front of the new text). {@link PipelineRunner} calls
+     * this method; by default it ignores {@code input}.
+     */
+    public O postprocess(R raw, I input, Encoding encoding, Map<String, Object> parameters) {
+        return postprocess(raw, encoding, parameters);
+    }
 
     /**
      * Runs the pipeline on {@code inputs} in batches of at most {@code batchTokens} padded tokens,
@@ -122,6 +140,38 @@ public abstract class Pipeline<I, R, O> implements AutoCloseable {
         }
         try {
             return Integer.valueOf(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Parameter '" + key + "' must be an integer, but is '" + value + "'", e);
+        }
+    }
+
+    /** Reads a floating-point parameter that may be given as a number or a string. */
+    protected static Double doubleParameter(Map<String, ?> parameters, String key) {
+        Object value = parameters.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        try {
+            return Double.valueOf(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Parameter '" + key + "' must be a number, but is '" + value + "'", e);
+        }
+    }
+
+    /** Reads a long parameter that may be given as a number or a string. */
+    protected static Long longParameter(Map<String, ?> parameters, String key) {
+        Object value = parameters.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        try {
+            return Long.valueOf(value.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Parameter '" + key + "' must be an integer, but is '" + value + "'", e);
         }

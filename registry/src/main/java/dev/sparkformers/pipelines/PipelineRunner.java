@@ -87,7 +87,7 @@ public final class PipelineRunner<I, R, O> {
         List<R> raw = new ArrayList<>(java.util.Collections.nCopies(count, null));
         for (int[] batch : batcher.batches(lengths)) {
             int[] rows = Arrays.stream(batch).map(encoded::get).toArray();
-            forwardSplitting(rows, encodings, raw, errors, parameters);
+            forwardSplitting(rows, inputs, encodings, raw, errors, parameters);
         }
 
         List<RowResult<O>> results = new ArrayList<>(count);
@@ -101,7 +101,8 @@ public final class PipelineRunner<I, R, O> {
                 continue;
             }
             try {
-                results.add(RowResult.success(pipeline.postprocess(raw.get(row), encoding, parameters.postprocess()),
+                results.add(RowResult.success(
+                        pipeline.postprocess(raw.get(row), inputs.get(row), encoding, parameters.postprocess()),
                         tokens, modelTokens, truncated));
             } catch (RuntimeException e) {
                 results.add(RowResult.failure("postprocess failed: " + describe(e), tokens, modelTokens, truncated));
@@ -110,14 +111,16 @@ public final class PipelineRunner<I, R, O> {
         return results;
     }
 
-    private void forwardSplitting(int[] rows, Encoding[] encodings, List<R> raw, String[] errors,
+    private void forwardSplitting(int[] rows, List<I> inputs, Encoding[] encodings, List<R> raw, String[] errors,
             StageParameters parameters) {
         List<Encoding> batch = new ArrayList<>(rows.length);
+        List<I> batchInputs = new ArrayList<>(rows.length);
         for (int row : rows) {
             batch.add(encodings[row]);
+            batchInputs.add(inputs.get(row));
         }
         try {
-            List<R> results = pipeline.forward(batch, parameters.forward());
+            List<R> results = pipeline.forward(batch, batchInputs, parameters.forward());
             if (results.size() != rows.length) {
                 throw new IllegalStateException(pipeline.getClass().getSimpleName() + ".forward returned "
                         + results.size() + " results for " + rows.length + " inputs");
@@ -139,8 +142,8 @@ public final class PipelineRunner<I, R, O> {
             LOG.warn("A batch of {} inputs (longest {} tokens) failed ({}); retrying it in two halves",
                     rows.length, batch.stream().mapToInt(Encoding::length).max().orElse(0), describe(e));
             int half = rows.length / 2;
-            forwardSplitting(Arrays.copyOfRange(rows, 0, half), encodings, raw, errors, parameters);
-            forwardSplitting(Arrays.copyOfRange(rows, half, rows.length), encodings, raw, errors, parameters);
+            forwardSplitting(Arrays.copyOfRange(rows, 0, half), inputs, encodings, raw, errors, parameters);
+            forwardSplitting(Arrays.copyOfRange(rows, half, rows.length), inputs, encodings, raw, errors, parameters);
         }
     }
 

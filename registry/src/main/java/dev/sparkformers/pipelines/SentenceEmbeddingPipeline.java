@@ -27,14 +27,26 @@ import java.util.Map;
  * and L2-normalise when the checkpoint's modules include Normalize.
  *
  * <p>Parameters: {@code max_length} (tokens, preprocess), {@code pooling} and {@code normalize}
- * (forward). Each output is a {@code float[hidden]}.
+ * (forward), and {@code chunk_long_texts}. Each output is a {@code float[hidden]}.
+ *
+ * <p>With {@code chunk_long_texts=true}, a text longer than {@code max_length} is not truncated
+ * but split into windows (see {@link #chunks}); each window is embedded as a text of its own
+ * (pooled, and normalised when the model normalises), the text's embedding is the unweighted
+ * mean of its window embeddings, and that mean is L2-normalised again when the model normalises.
+ * A text that fits in one window gets exactly its usual embedding.
  */
 public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]> {
 
     /** Task name. */
     public static final String TASK = "sentence-embedding";
 
-    private static final List<String> PARAMETERS = List.of("max_length", "pooling", "normalize");
+    /** Parameter that embeds long texts in windows instead of truncating them. */
+    public static final String CHUNK_LONG_TEXTS = "chunk_long_texts";
+
+    private static final List<String> PARAMETERS = List.of("max_length", "pooling", "normalize", CHUNK_LONG_TEXTS);
+
+    /** Smallest norm divided by, as in {@link Pooling#normalize}. */
+    private static final float MIN_NORM = 1e-12f;
 
     private final SentenceTransformerConfig settings;
     private final int maxLength;
@@ -97,6 +109,11 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
         if (normalize != null) {
             forward.put("normalize", normalize);
         }
+        Boolean chunk = booleanParameter(parameters, CHUNK_LONG_TEXTS);
+        if (chunk != null && chunk) {
+            preprocess.put(CHUNK_LONG_TEXTS, true);
+            forward.put(CHUNK_LONG_TEXTS, length != null ? length : maxLength);
+        }
         return new StageParameters(preprocess, forward, Map.of());
     }
 
@@ -104,6 +121,11 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
     public Encoding preprocess(String text, Map<String, Object> parameters) {
         int length = (Integer) parameters.getOrDefault("max_length", maxLength);
         EncodeOptions options = EncodeOptions.builder().truncation(true).maxLength(length).build();
+        if (parameters.containsKey(CHUNK_LONG_TEXTS)) {
+            // The whole text; forward cuts it into windows. A maxLength without truncation only
+            // tells the tokenizer that the length is intended.
+            options = EncodeOptions.builder().truncation(false).maxLength(Integer.MAX_VALUE).build();
+        }
         return tokenizer().encode(text, options);
     }
 
@@ -111,6 +133,119 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
     public List<float[]> forward(List<Encoding> batch, Map<String, Object> parameters) {
         PoolingMode pooling = (PoolingMode) parameters.getOrDefault("pooling", settings.pooling());
         boolean normalize = (Boolean) parameters.getOrDefault("normalize", settings.normalize());
+        Integer window = (Integer) parameters.get(CHUNK_LONG_TEXTS);
+        if (window == null) {
+            return embed(batch, pooling, normalize);
+        }
+
+        List<Encoding> chunks = new ArrayList<>();
+        int[] chunkCounts = new int[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            List<Encoding> rowChunks = chunks(batch.get(i), window);
+            chunkCounts[i] = rowChunks.size();
+            chunks.addAll(rowChunks);
+        }
+        List<float[]> chunkEmbeddings = embed(chunks, pooling, normalize);
+        List<float[]> embeddings = new ArrayList<>(batch.size());
+        int next = 0;
+        for (int count : chunkCounts) {
+            List<float[]> rowChunks = chunkEmbeddings.subList(next, next + count);
+            next += count;
+            embeddings.add(count == 1 ? rowChunks.get(0) : mean(rowChunks, normalize));
+        }
+        return embeddings;
+    }
+
+    /**
+     * Splits an encoding longer than {@code maxLength} into windows of at most {@code maxLength}
+     * tokens. Each window repeats the special tokens that the tokenizer put before and after the
+     * text ({@code [CLS]} and {@code [SEP]} for BERT) around a consecutive, non-overlapping run of
+     * the text's tokens; the last window holds the remainder. An encoding that fits is returned
+     * alone and unchanged.
+     *
+     * @throws IllegalArgumentException if {@code maxLength} leaves no room for a text token
+     */
+    public static List<Encoding> chunks(Encoding encoding, int maxLength) {
+        int length = encoding.length();
+        if (length <= maxLength) {
+            return List.of(encoding);
+        }
+        long[] special = encoding.specialTokensMask();
+        int leading = 0;
+        while (leading < length && special[leading] == 1) {
+            leading++;
+        }
+        int trailing = 0;
+        while (trailing < length - leading && special[length - 1 - trailing] == 1) {
+            trailing++;
+        }
+        int window = maxLength - leading - trailing;
+        if (window < 1) {
+            throw new IllegalArgumentException("max_length " + maxLength + " leaves no room for text tokens beside the "
+                    + (leading + trailing) + " special tokens; use a larger max_length");
+        }
+
+        List<Encoding> chunks = new ArrayList<>();
+        for (int start = leading; start < length - trailing; start += window) {
+            int end = Math.min(start + window, length - trailing);
+            int[] positions = new int[leading + (end - start) + trailing];
+            int next = 0;
+            for (int i = 0; i < leading; i++) {
+                positions[next++] = i;
+            }
+            for (int i = start; i < end; i++) {
+                positions[next++] = i;
+            }
+            for (int i = length - trailing; i < length; i++) {
+                positions[next++] = i;
+            }
+            chunks.add(select(encoding, positions));
+        }
+        return chunks;
+    }
+
+    private static Encoding select(Encoding encoding, int[] positions) {
+        long[] ids = new long[positions.length];
+        long[] types = new long[positions.length];
+        long[] mask = new long[positions.length];
+        long[] special = new long[positions.length];
+        String[] tokens = new String[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            int position = positions[i];
+            ids[i] = encoding.inputIds()[position];
+            types[i] = encoding.tokenTypeIds()[position];
+            mask[i] = encoding.attentionMask()[position];
+            special[i] = encoding.specialTokensMask()[position];
+            tokens[i] = encoding.tokens()[position];
+        }
+        return new Encoding(ids, types, mask, special, tokens, positions.length, false);
+    }
+
+    /** The unweighted mean of {@code vectors}, L2-normalised when {@code normalize} is set. */
+    private static float[] mean(List<float[]> vectors, boolean normalize) {
+        int width = vectors.get(0).length;
+        double[] sum = new double[width];
+        for (float[] vector : vectors) {
+            for (int i = 0; i < width; i++) {
+                sum[i] += vector[i];
+            }
+        }
+        float[] mean = new float[width];
+        double norm = 0;
+        for (int i = 0; i < width; i++) {
+            mean[i] = (float) (sum[i] / vectors.size());
+            norm += (double) mean[i] * mean[i];
+        }
+        if (normalize) {
+            float divisor = (float) Math.max(Math.sqrt(norm), MIN_NORM);
+            for (int i = 0; i < width; i++) {
+                mean[i] /= divisor;
+            }
+        }
+        return mean;
+    }
+
+    private List<float[]> embed(List<Encoding> batch, PoolingMode pooling, boolean normalize) {
         BatchEncoding padded = tokenizer().pad(batch, Side.RIGHT);
         try (NDManager manager = model().manager().newSubManager()) {
             ModelOutput output = model().forward(ModelBatches.inputs(model(), padded, manager).build());
@@ -129,6 +264,7 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
         return raw;
     }
 
+    /** Cuts a row-major {@code [count, width]} array into rows. */
     static List<float[]> rows(float[] flat, int count) {
         int width = count == 0 ? 0 : flat.length / count;
         List<float[]> rows = new ArrayList<>(count);
@@ -152,5 +288,19 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
             length = Math.min(length, positions.asInt());
         }
         return length;
+    }
+
+    /** Builds the pipeline with {@code AutoModel} and the checkpoint's sentence-transformers settings. */
+    public static final class Factory implements PipelineFactory {
+
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public Pipeline<?, ?, ?> create(Path directory, PipelineOptions options) throws IOException {
+            return fromPretrained(directory, options.load());
+        }
     }
 }

@@ -3,8 +3,9 @@ package dev.sparkformers.udfs;
 import ai.djl.Device;
 
 import dev.sparkformers.modeling.LoadOptions;
-import dev.sparkformers.pipelines.FeatureExtractionPipeline;
 import dev.sparkformers.pipelines.Pipeline;
+import dev.sparkformers.pipelines.PipelineOptions;
+import dev.sparkformers.pipelines.Pipelines;
 import dev.sparkformers.pipelines.SentenceEmbeddingPipeline;
 import dev.sparkformers.runtime.TorchThreads;
 
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 
 /**
  * Loads the pipeline a {@link ModelHandle} describes through the JVM's {@link ExecutorModelCache},
- * so that every task thread of an executor shares one copy per model and device.
+ * so that every task thread of an executor shares one copy per model and device. The handle's
+ * {@value #TASK_SETTING} setting picks the task from {@link Pipelines}, so a task registered by a
+ * jar the job ships is found on the executors too; all handle settings reach the task's factory.
  */
 public final class ExecutorPipelines {
 
@@ -36,14 +39,6 @@ public final class ExecutorPipelines {
         Path directory = ModelLocations.localize(handle.location(), HadoopConfigurations.current());
         LoadOptions options = LoadOptions.builder().device(device).build();
         String task = handle.setting(TASK_SETTING, SentenceEmbeddingPipeline.TASK);
-        return switch (task) {
-            case SentenceEmbeddingPipeline.TASK -> SentenceEmbeddingPipeline.fromPretrained(directory, options);
-            case FeatureExtractionPipeline.TASK -> {
-                SentenceEmbeddingPipeline embedding = SentenceEmbeddingPipeline.fromPretrained(directory, options);
-                yield new FeatureExtractionPipeline(embedding.model(), embedding.tokenizer(), embedding.maxLength());
-            }
-            default -> throw new IllegalArgumentException("Unknown task '" + task + "'; known tasks: "
-                    + SentenceEmbeddingPipeline.TASK + ", " + FeatureExtractionPipeline.TASK);
-        };
+        return Pipelines.create(task, directory, new PipelineOptions(options, handle.settings()));
     }
 }

@@ -1,6 +1,10 @@
 package dev.sparkformers.udfs;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -23,15 +27,33 @@ public record ModelHandle(String location, String fingerprint, long weightBytes,
 
     private static final long serialVersionUID = 1L;
 
+    /** Longest setting value shown as it is in {@link #cacheKey()}. */
+    private static final int MAX_KEY_VALUE_LENGTH = 256;
+
     public ModelHandle {
         Objects.requireNonNull(location, "location is null");
         Objects.requireNonNull(fingerprint, "fingerprint is null");
         settings = Map.copyOf(settings);
     }
 
-    /** The executor cache key: location, fingerprint and the settings that change the loaded model. */
+    /**
+     * The executor cache key: location, fingerprint and the settings that change the loaded model.
+     * A setting value longer than {@value #MAX_KEY_VALUE_LENGTH} characters (such as the text of a
+     * labels file) appears as its SHA-256, so that keys and the logs that print them stay short.
+     */
     public String cacheKey() {
-        return location + "#" + fingerprint + new TreeMap<>(settings);
+        Map<String, String> shown = new TreeMap<>();
+        settings.forEach((key, value) -> shown.put(key, value.length() > MAX_KEY_VALUE_LENGTH ? digest(value) : value));
+        return location + "#" + fingerprint + shown;
+    }
+
+    private static String digest(String value) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
     }
 
     /** A setting, or {@code fallback} when it is absent. */

@@ -50,7 +50,7 @@ public final class PipelinePartitionFunction<O> implements MapPartitionsFunction
     private final Broadcast<ModelHandle> model;
     private final StructType inputSchema;
     private final List<String> idColumns;
-    private final String textColumn;
+    private final RowInput input;
     private final Map<String, String> parameters;
     private final OutputColumns<O> outputColumns;
     private final PartitionSettings settings;
@@ -62,10 +62,21 @@ public final class PipelinePartitionFunction<O> implements MapPartitionsFunction
     public PipelinePartitionFunction(Broadcast<ModelHandle> model, StructType inputSchema, List<String> idColumns,
             String textColumn, Map<String, String> parameters, OutputColumns<O> outputColumns,
             PartitionSettings settings, RunCounters counters) {
+        this(model, inputSchema, idColumns, new TextInput(textColumn), parameters, outputColumns, settings, counters);
+    }
+
+    /**
+     * @param input how a row becomes the pipeline's input
+     * @param counters accumulators to count rows, errors and tokens into; may be null
+     */
+    public PipelinePartitionFunction(Broadcast<ModelHandle> model, StructType inputSchema, List<String> idColumns,
+            RowInput input, Map<String, String> parameters, OutputColumns<O> outputColumns,
+            PartitionSettings settings, RunCounters counters) {
+        input.check(inputSchema);
         this.model = model;
         this.inputSchema = inputSchema;
         this.idColumns = List.copyOf(idColumns);
-        this.textColumn = textColumn;
+        this.input = input;
         this.parameters = Map.copyOf(parameters);
         this.outputColumns = outputColumns;
         this.settings = settings;
@@ -96,39 +107,37 @@ public final class PipelinePartitionFunction<O> implements MapPartitionsFunction
             context.addTaskCompletionListener((TaskCompletionListener) done -> lease.close());
         }
         @SuppressWarnings("unchecked")
-        Pipeline<String, ?, O> pipeline = (Pipeline<String, ?, O>) lease.value();
+        Pipeline<Object, ?, O> pipeline = (Pipeline<Object, ?, O>) lease.value();
         PipelineRunner.BatchListener listener = counters == null ? PipelineRunner.BatchListener.NONE
                 : (batchRows, longest, realTokens) -> counters.paddedTokens().add((long) batchRows * longest);
-        PipelineRunner<String, ?, O> runner = new PipelineRunner<>(pipeline,
+        PipelineRunner<Object, ?, O> runner = new PipelineRunner<>(pipeline,
                 new TokenBudgetBatcher(settings.batchTokens(), settings.maxBatchSize()), listener);
         StageParameters stageParameters = pipeline.sanitizeParameters(parameters);
 
         int[] idIndexes = idColumns.stream().mapToInt(inputSchema::fieldIndex).toArray();
-        int textIndex = inputSchema.fieldIndex(textColumn);
         Iterator<Row> output = new ChunkedIterator<>(rows, settings.chunkRows(),
-                chunk -> process(chunk, runner, stageParameters, idIndexes, textIndex));
+                chunk -> process(chunk, runner, stageParameters, idIndexes));
         if (context != null) {
             return output;
         }
         return new ClosingIterator<>(output, lease);
     }
 
-    private List<Row> process(List<Row> chunk, PipelineRunner<String, ?, O> runner, StageParameters stageParameters,
-            int[] idIndexes, int textIndex) {
-        List<String> texts = new ArrayList<>(chunk.size());
+    private List<Row> process(List<Row> chunk, PipelineRunner<Object, ?, O> runner, StageParameters stageParameters,
+            int[] idIndexes) {
+        List<Object> inputs = new ArrayList<>(chunk.size());
         String[] inputErrors = new String[chunk.size()];
         for (int i = 0; i < chunk.size(); i++) {
-            Object value = chunk.get(i).get(textIndex);
-            if (value == null) {
-                inputErrors[i] = "text is null";
-            } else if (!(value instanceof String)) {
-                inputErrors[i] = "text column '" + textColumn + "' holds a " + value.getClass().getSimpleName()
-                        + ", not a string";
+            Object value = null;
+            try {
+                value = input.read(chunk.get(i));
+            } catch (IllegalArgumentException e) {
+                inputErrors[i] = e.getMessage();
             }
-            texts.add(inputErrors[i] == null ? (String) value : null);
+            inputs.add(value);
         }
 
-        List<RowResult<O>> results = runner.run(texts, stageParameters);
+        List<RowResult<O>> results = runner.run(inputs, stageParameters);
         int width = idIndexes.length + outputColumns.fields().size() + 3;
         List<Row> rows = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {

@@ -1,0 +1,89 @@
+package dev.sparkformers.jobs;
+
+import dev.sparkformers.udfs.PartitionSettings;
+
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command-line options that the classify and generate commands share with embed: input and
+ * output, columns, batching, partitions, device, error tolerance and Spark settings.
+ */
+final class CommonJobOptions {
+
+    @Option(names = "--input", required = true, paramLabel = "URI",
+            description = "Corpus: a file, directory or glob on any Hadoop file system (local paths, file:, s3a:, hdfs:).")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "URI", description = "Parquet output directory.")
+    String output;
+
+    @Option(names = "--input-format", paramLabel = "FORMAT",
+            description = "parquet, json (JSON lines), csv (with header) or text (one document per line, id = line"
+                    + " number). Default: inferred from the input's extension.")
+    String inputFormat;
+
+    @Option(names = "--id-col", paramLabel = "NAME", split = ",", defaultValue = "id",
+            description = "Id column(s) copied to the output; repeat or separate with commas. Default: ${DEFAULT-VALUE}.")
+    List<String> idColumns;
+
+    @Option(names = "--text-col", paramLabel = "NAME", defaultValue = "text",
+            description = "Column with the input texts. Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
+    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "8192",
+            description = "Padded input tokens per model call (rows x longest row). Default: ${DEFAULT-VALUE}.")
+    int batchTokens;
+
+    @Option(names = "--max-batch-size", paramLabel = "N", defaultValue = "256",
+            description = "Rows per model call. Default: ${DEFAULT-VALUE}.")
+    int maxBatchSize;
+
+    @Option(names = "--chunk-rows", paramLabel = "N", defaultValue = "1024",
+            description = "Rows read, sorted by length and batched together in each task. Default: ${DEFAULT-VALUE}.")
+    int chunkRows;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "errorifexists",
+            description = "When the output exists: errorifexists, overwrite or append. Default: ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Spread the input over N partitions. Default: at least Spark's default parallelism.")
+    Integer partitions;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto (the GPU Spark assigns to a task, else CPU), cpu or gpu. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--max-error-fraction", paramLabel = "F", defaultValue = "1.0",
+            description = "Fail the job when more than this fraction of rows has an error. Default: ${DEFAULT-VALUE}.")
+    double maxErrorFraction;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master. Default: what spark-submit set, else local[*].")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
+    Map<String, String> sparkSettings = new LinkedHashMap<>();
+
+    /** The input, output and failure settings of a job called {@code job}. */
+    PipelineJobs.Io io(String job) {
+        if (partitions != null && partitions < 1) {
+            throw new IllegalArgumentException("--partitions must be positive, but is " + partitions);
+        }
+        if (!(maxErrorFraction >= 0 && maxErrorFraction <= 1)) {
+            throw new IllegalArgumentException("--max-error-fraction must be between 0 and 1, but is "
+                    + maxErrorFraction);
+        }
+        return new PipelineJobs.Io(job, input, inputFormat == null ? null : InputFormat.fromName(inputFormat), output,
+                WriteMode.fromName(mode), idColumns, textColumn, partitions, maxErrorFraction);
+    }
+
+    /** How each task reads and batches its partition. */
+    PartitionSettings partition() {
+        return new PartitionSettings(chunkRows, batchTokens, maxBatchSize);
+    }
+}
