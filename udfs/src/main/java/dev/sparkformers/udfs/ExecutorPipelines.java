@@ -31,7 +31,8 @@ public final class ExecutorPipelines {
     }
 
     private static Pipeline<?, ?, ?> load(ModelHandle handle, Device device) throws java.io.IOException {
-        Path directory = ModelLocations.localize(handle.location(), HadoopConfigurations.current());
+        Path directory = handle.shipped() != null ? handle.shipped().localize()
+                : ModelLocations.localize(handle.location(), HadoopConfigurations.current());
         LoadOptions options = LoadOptions.builder().device(device).build();
         String task = handle.setting(TASK_SETTING, SentenceEmbeddingPipeline.TASK);
         return switch (task) {
