@@ -16,7 +16,7 @@ import java.io.IOException;
         mixinStandardHelpOptions = true,
         version = "sparkformers " + EmbedJob.LIBRARY_VERSION,
         description = "Runs HuggingFace models over large corpora as Spark jobs.",
-        subcommands = {EmbedCommand.class, ImportOnnxCommand.class, WriteGlossCorpus.class,
+        subcommands = {EmbedCommand.class, DevicesCommand.class, ImportOnnxCommand.class, WriteGlossCorpus.class,
             CommandLine.HelpCommand.class})
 public final class SparkformersCommand implements Runnable {
 
