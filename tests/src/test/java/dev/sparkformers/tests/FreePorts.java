@@ -24,7 +24,7 @@ final class FreePorts {
     }
 
     /** Waits until a server accepts connections on 127.0.0.1:{@code port}. */
-    static void awaitListening(int port, ChildJvm server, Duration timeout) throws InterruptedException,
+    static void awaitListening(int port, ChildProcess server, Duration timeout) throws InterruptedException,
             TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

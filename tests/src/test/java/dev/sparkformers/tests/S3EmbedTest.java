@@ -156,7 +156,7 @@ class S3EmbedTest {
     }
 
     private static int submit(String name, SparkSubmitCommand command) throws Exception {
-        try (ChildJvm driver = ChildJvm.start("spark-submit " + name, command.build(),
+        try (ChildProcess driver = ChildProcess.start("spark-submit " + name, command.build(),
                 SparkSubmitCommand.environment(), dir.resolve(name + ".log"))) {
             return driver.waitFor(Duration.ofMinutes(5));
         }

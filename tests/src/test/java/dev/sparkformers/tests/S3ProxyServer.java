@@ -27,10 +27,10 @@ final class S3ProxyServer implements AutoCloseable {
     static final String ACCESS_KEY = "sparkformers-test-access";
     static final String SECRET_KEY = "sparkformers-test-secret";
 
-    private final ChildJvm process;
+    private final ChildProcess process;
     private final int port;
 
-    private S3ProxyServer(ChildJvm process, int port) {
+    private S3ProxyServer(ChildProcess process, int port) {
         this.process = process;
         this.port = port;
     }
@@ -53,7 +53,7 @@ final class S3ProxyServer implements AutoCloseable {
                     "jclouds.identity=" + ACCESS_KEY,
                     "jclouds.credential=" + SECRET_KEY,
                     ""));
-            ChildJvm process = ChildJvm.start("S3Proxy", List.of(E2eEnvironment.javaBinary(), "-Xmx512m", "-jar",
+            ChildProcess process = ChildProcess.start("S3Proxy", List.of(E2eEnvironment.javaBinary(), "-Xmx512m", "-jar",
                     jar.toString(), "--properties", properties.toString()), Map.of(),
                     dir.resolve("s3proxy-" + attempt + ".log"));
             try {

@@ -73,6 +73,35 @@ final class SparkSubmitCommand {
         return command;
     }
 
+    /**
+     * The command line that submits through deploy/sparkformers-submit.sh and the {@code bin/spark-submit}
+     * of {@code sparkHome}, with the wrapper's own executor Java options (run it with
+     * {@link #wrapperEnvironment}).
+     */
+    List<String> buildThroughWrapper() {
+        List<String> command = new ArrayList<>(List.of("bash",
+                E2eEnvironment.repoRoot().resolve("deploy").resolve("sparkformers-submit.sh").toString(),
+                "--master", master, "--deploy-mode", "client"));
+        conf.forEach((key, value) -> {
+            if (!key.equals("spark.executor.extraJavaOptions")) {
+                command.add("--conf");
+                command.add(key + "=" + value);
+            }
+        });
+        command.add("--");
+        command.addAll(jobArguments);
+        return command;
+    }
+
+    /** The environment of the wrapper: the Spark installation, the -spark jar and the model cache. */
+    static Map<String, String> wrapperEnvironment(Path sparkHome) {
+        Map<String, String> environment = new LinkedHashMap<>(environment());
+        environment.put("SPARK_HOME", sparkHome.toString());
+        environment.put("SPARKFORMERS_JAR", E2eEnvironment.sparkJar().toString());
+        environment.put("SPARKFORMERS_CACHE_DIR", cacheDirectory());
+        return environment;
+    }
+
     /** The environment of the driver: Spark binds to 127.0.0.1 only. */
     static Map<String, String> environment() {
         return Map.of("SPARK_LOCAL_IP", "127.0.0.1", "SPARK_SCALA_VERSION", "2.13");

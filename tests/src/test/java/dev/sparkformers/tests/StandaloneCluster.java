@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.io.File;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -17,19 +19,18 @@ import java.util.concurrent.TimeoutException;
  * <p>There is no Spark distribution, so the cluster gets a SPARK_HOME of its own: {@code jars/}
  * links to the jars of tests/spark-runtime (Workers build executor classpaths from it), a
  * {@code RELEASE} file marks it as a distribution, and {@code conf/} holds the logging
- * configuration. Each Worker offers the GPU addresses that a fake discovery script prints, so that
- * GPU scheduling can be tested without a GPU.
+ * configuration, and {@code bin/spark-submit} stands in for Spark's script. Each Worker runs
+ * deploy/gpu-discovery.sh against a stand-in for nvidia-smi that lists the GPU addresses it is
+ * given, so that GPU scheduling can be tested without a GPU.
  */
 final class StandaloneCluster implements AutoCloseable {
 
-    private final Path dir;
     private final Path sparkHome;
-    private final ChildJvm master;
-    private final List<ChildJvm> workers;
+    private final ChildProcess master;
+    private final List<ChildProcess> workers;
     private final String masterUrl;
 
-    private StandaloneCluster(Path dir, Path sparkHome, ChildJvm master, List<ChildJvm> workers, String masterUrl) {
-        this.dir = dir;
+    private StandaloneCluster(Path sparkHome, ChildProcess master, List<ChildProcess> workers, String masterUrl) {
         this.sparkHome = sparkHome;
         this.master = master;
         this.workers = workers;
@@ -51,9 +52,9 @@ final class StandaloneCluster implements AutoCloseable {
                 "--webui-port", Integer.toString(FreePorts.find()), "--properties-file",
                 writeProperties(dir.resolve("master.properties"), Map.of("spark.master.rest.enabled", "false"))
                         .toString()));
-        ChildJvm master = ChildJvm.start("Spark Master", masterCommand, environment(sparkHome),
+        ChildProcess master = ChildProcess.start("Spark Master", masterCommand, environment(sparkHome),
                 dir.resolve("logs/master.log"));
-        List<ChildJvm> workers = new ArrayList<>();
+        List<ChildProcess> workers = new ArrayList<>();
         try {
             FreePorts.awaitListening(masterPort, master, Duration.ofSeconds(90));
             for (int i = 0; i < gpuAddresses.size(); i++) {
@@ -61,11 +62,11 @@ final class StandaloneCluster implements AutoCloseable {
             }
             master.awaitOutput("Registering worker", gpuAddresses.size(), Duration.ofSeconds(90));
         } catch (IOException | InterruptedException | TimeoutException | RuntimeException e) {
-            workers.forEach(ChildJvm::close);
+            workers.forEach(ChildProcess::close);
             master.close();
             throw e;
         }
-        return new StandaloneCluster(dir, sparkHome, master, workers, masterUrl);
+        return new StandaloneCluster(sparkHome, master, workers, masterUrl);
     }
 
     String masterUrl() {
@@ -95,18 +96,18 @@ final class StandaloneCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.forEach(ChildJvm::close);
+        workers.forEach(ChildProcess::close);
         master.close();
     }
 
-    private static ChildJvm startWorker(Path dir, Path sparkHome, String masterUrl, int number, List<String> gpus)
+    private static ChildProcess startWorker(Path dir, Path sparkHome, String masterUrl, int number, List<String> gpus)
             throws IOException {
-        Path script = dir.resolve("worker-" + number + "-gpus.sh");
-        String json = "{\"name\": \"gpu\", \"addresses\": [" + String.join(", ", gpus.stream()
-                .map(address -> "\"" + address + "\"").toList()) + "]}";
-        // A fake discovery script: it prints what deploy/gpu-discovery.sh prints on a machine with these GPUs.
-        Files.writeString(script, "#!/usr/bin/env bash\necho '" + json + "'\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // The Worker runs deploy/gpu-discovery.sh, which finds this stand-in for nvidia-smi first on its PATH.
+        Path bin = Files.createDirectories(dir.resolve("worker-" + number + "-bin"));
+        Path nvidiaSmi = bin.resolve("nvidia-smi");
+        Files.writeString(nvidiaSmi, "#!/usr/bin/env bash\nprintf '" + String.join("\\n", gpus) + "\\n'\n");
+        Files.setPosixFilePermissions(nvidiaSmi, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = E2eEnvironment.repoRoot().resolve("deploy").resolve("gpu-discovery.sh");
         Path properties = writeProperties(dir.resolve("worker-" + number + ".properties"), Map.of(
                 "spark.worker.resource.gpu.amount", Integer.toString(gpus.size()),
                 "spark.worker.resource.gpu.discoveryScript", script.toString()));
@@ -115,7 +116,9 @@ final class StandaloneCluster implements AutoCloseable {
         command.addAll(List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", Integer.toString(FreePorts.find()),
                 "--cores", "2", "--memory", "2g", "--work-dir", Files.createDirectories(dir.resolve("work-" + number))
                         .toString(), "--properties-file", properties.toString(), masterUrl));
-        return ChildJvm.start("Spark Worker " + number, command, environment(sparkHome),
+        Map<String, String> environment = new HashMap<>(environment(sparkHome));
+        environment.put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+        return ChildProcess.start("Spark Worker " + number, command, environment,
                 dir.resolve("logs/worker-" + number + ".log"));
     }
 
@@ -152,11 +155,28 @@ final class StandaloneCluster implements AutoCloseable {
             Files.createSymbolicLink(link, jar);
         }
         Files.writeString(sparkHome.resolve("RELEASE"), "Spark classpath from tests/spark-runtime\n");
+
+        // Spark's bin/spark-submit runs SparkSubmit through its launcher; this stand-in runs it directly.
+        Path submit = Files.createDirectories(sparkHome.resolve("bin")).resolve("spark-submit");
+        List<String> java = daemonCommand(sparkHome, "org.apache.spark.deploy.SparkSubmit");
+        java.set(java.indexOf("-Xmx512m"), "-Xmx1g");
+        Files.writeString(submit, "#!/usr/bin/env bash\nexec " + String.join(" ", java.stream()
+                .map(StandaloneCluster::shellQuote).toList()) + " \"$@\"\n");
+        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
         // The repository's logging, plus Spark's deploy messages that the cluster's start is checked by.
         Path conf = Files.createDirectories(sparkHome.resolve("conf"));
         String logging = Files.readString(E2eEnvironment.repoRoot().resolve("conf/log4j2.properties"))
                 + "\nlogger.deploy.name = org.apache.spark.deploy\nlogger.deploy.level = info\n";
         Files.writeString(conf.resolve("log4j2.properties"), logging);
+        return sparkHome;
+    }
+
+    private static String shellQuote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** The SPARK_HOME the cluster runs on, with {@code bin/spark-submit}. */
+    Path sparkHome() {
         return sparkHome;
     }
 

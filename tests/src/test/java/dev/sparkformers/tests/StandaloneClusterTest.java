@@ -91,6 +91,10 @@ class StandaloneClusterTest {
         }
     }
 
+    /**
+     * Workers offer GPUs 0,1 and 2,3 through deploy/gpu-discovery.sh, and the job goes through
+     * deploy/sparkformers-submit.sh: each task must get one address of its own executor's Worker.
+     */
     @Test
     void tasksGetTheirExecutorsGpuAddresses() throws Exception {
         Path report = dir.resolve("devices-out");
@@ -103,7 +107,13 @@ class StandaloneClusterTest {
                 .conf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                 .conf("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
                 .arguments("devices", "--tasks", "8", "--task-millis", "1500", "--output", report.toString());
-        assertEquals(0, submit("devices", command), "the devices run failed; see " + dir.resolve("devices.log"));
+        int exit;
+        try (ChildProcess driver = ChildProcess.start("sparkformers-submit.sh devices", command.buildThroughWrapper(),
+                SparkSubmitCommand.wrapperEnvironment(cluster.sparkHome()), dir.resolve("devices.log"))) {
+            exit = driver.waitFor(Duration.ofMinutes(5));
+        }
+        assertEquals(0, exit, "the devices run through deploy/sparkformers-submit.sh failed; see "
+                + dir.resolve("devices.log"));
 
         Map<String, Set<String>> addressesByExecutor = new HashMap<>();
         List<JsonNode> rows = new ArrayList<>();
@@ -146,7 +156,7 @@ class StandaloneClusterTest {
         if (killer == null) {
             return submit(name, command);
         }
-        try (ChildJvm driver = ChildJvm.start("spark-submit " + name, command.build(),
+        try (ChildProcess driver = ChildProcess.start("spark-submit " + name, command.build(),
                 SparkSubmitCommand.environment(), dir.resolve(name + ".log"))) {
             killer.killOneExecutorMidJob(driver, Duration.ofMinutes(4));
             return driver.waitFor(Duration.ofMinutes(5));
@@ -154,7 +164,7 @@ class StandaloneClusterTest {
     }
 
     private static int submit(String name, SparkSubmitCommand command) throws Exception {
-        try (ChildJvm driver = ChildJvm.start("spark-submit " + name, command.build(),
+        try (ChildProcess driver = ChildProcess.start("spark-submit " + name, command.build(),
                 SparkSubmitCommand.environment(), dir.resolve(name + ".log"))) {
             return driver.waitFor(Duration.ofMinutes(5));
         }
@@ -178,7 +188,7 @@ class StandaloneClusterTest {
             this.output = output;
         }
 
-        void killOneExecutorMidJob(ChildJvm driver, Duration timeout) throws InterruptedException, IOException,
+        void killOneExecutorMidJob(ChildProcess driver, Duration timeout) throws InterruptedException, IOException,
                 TimeoutException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (driver.isAlive()) {

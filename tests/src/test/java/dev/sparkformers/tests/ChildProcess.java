@@ -16,22 +16,22 @@ import java.util.concurrent.TimeoutException;
  * A process the tests started (S3Proxy, a Spark Master, Worker or spark-submit), with its output in a
  * log file. Closing it kills it and every process it started, such as a Worker's executors.
  */
-final class ChildJvm implements AutoCloseable {
+final class ChildProcess implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
     private final String name;
     private final Process process;
     private final Path log;
 
-    private ChildJvm(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
     }
 
     /** Starts {@code command} with {@code environment} added to this JVM's, writing its output to {@code log}. */
-    static ChildJvm start(String name, List<String> command, Map<String, String> environment, Path log)
+    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log)
             throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -39,7 +39,7 @@ final class ChildJvm implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         LOG.info("Started {} (pid {}), output in {}", name, process.pid(), log);
-        return new ChildJvm(name, process, log);
+        return new ChildProcess(name, process, log);
     }
 
     long pid() {
