@@ -39,7 +39,10 @@ final class ChildProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         LOG.info("Started {} (pid {}), output in {}", name, process.pid(), log);
-        return new ChildProcess(name, process, log);
+        ChildProcess child = new ChildProcess(name, process, log);
+        // A test JVM that exits early (a failed assertion in setup, a timeout) leaves no servers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(child::killTree, "stop " + name));
+        return child;
     }
 
     long pid() {
@@ -50,7 +53,7 @@ final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** The processes this one started, such as a Worker's executors. */
+    /** Lists the processes this one started, such as a Worker's executors. */
     List<ProcessHandle> descendants() {
         return process.descendants().toList();
     }
@@ -98,16 +101,20 @@ final class ChildProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ProcessHandle child : descendants()) {
-            child.destroyForcibly();
-        }
-        process.destroyForcibly();
+        killTree();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         LOG.info("Stopped {} (pid {})", name, pid());
+    }
+
+    private void killTree() {
+        for (ProcessHandle child : descendants()) {
+            child.destroyForcibly();
+        }
+        process.destroyForcibly();
     }
 
     private static int occurrences(String text, String part) {

@@ -9,20 +9,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the end-to-end tests run: the paths that the tests module's POM passes as system properties
- * (the -spark jar, the Spark classpath, S3Proxy's jar), each checked with an assumption, so that a
- * test run outside Maven skips with a message that names what is missing.
+ * The paths that the tests module's POM passes to the end-to-end tests as system properties: the
+ * -spark jar, the Spark classpath and S3Proxy's jar. Each is checked with an assumption, so a test
+ * run outside Maven skips with a message that names what is missing.
  */
 final class E2eEnvironment {
 
     private E2eEnvironment() {}
 
-    /** The -spark jar that the shade plugin built in this module. */
+    /** Returns the -spark jar that the shade plugin built in this module. */
     static Path sparkJar() {
         return existingFile("sparkformers.test.sparkJar", "run `mvn test` so that the shade plugin builds it");
     }
 
-    /** The jars of a Spark distribution with its cloud connectors, from tests/spark-runtime. */
+    /** Reads the jars of a Spark distribution with its cloud connectors, from tests/spark-runtime. */
     static List<Path> sparkClasspath() throws IOException {
         Path file = existingFile("sparkformers.test.sparkClasspath",
                 "run `mvn test` from the repository root so that tests/spark-runtime writes it");
@@ -31,12 +31,12 @@ final class E2eEnvironment {
         return Arrays.stream(text.split(java.io.File.pathSeparator)).map(Path::of).toList();
     }
 
-    /** S3Proxy's self-contained jar. */
+    /** Returns S3Proxy's self-contained jar. */
     static Path s3proxyJar() {
         return existingFile("sparkformers.test.s3proxyJar", "run `mvn test` so that the dependency plugin copies it");
     }
 
-    /** A fresh directory for one test's files, under this module's target directory. */
+    /** Creates a fresh directory for one test's files, under this module's target directory. */
     static Path workDir(String name) throws IOException {
         String root = System.getProperty("sparkformers.test.workDir");
         assumeTrue(root != null, "sparkformers.test.workDir is not set; run the tests through Maven");
@@ -45,26 +45,26 @@ final class E2eEnvironment {
         return Files.createDirectories(dir);
     }
 
-    /** The repository root, for the sample corpus and the logging configuration. */
+    /** Returns the repository root, for the sample corpus and the logging configuration. */
     static Path repoRoot() {
         String root = System.getProperty("sparkformers.test.repoRoot");
         assumeTrue(root != null, "sparkformers.test.repoRoot is not set; run the tests through Maven");
         return Path.of(root);
     }
 
-    /** JVM options of every JVM the tests start: DJL offline, the cache directory, Spark's module flags. */
+    /** Returns the options of every JVM the tests start: DJL offline, the cache directory, Spark's module flags. */
     static List<String> jvmOptions() {
         String options = System.getProperty("sparkformers.test.jvmOptions");
         assumeTrue(options != null, "sparkformers.test.jvmOptions is not set; run the tests through Maven");
         return Arrays.stream(options.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList();
     }
 
-    /** The java binary running the tests, used for every child JVM. */
+    /** Returns the java binary running the tests, used for every child JVM. */
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** An integer system property, or {@code fallback}. */
+    /** Reads an integer system property, or returns {@code fallback} when it is unset. */
     static int intProperty(String name, int fallback) {
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {

@@ -54,7 +54,7 @@ final class EmbeddingOutputs {
         }
     }
 
-    /** The largest absolute difference between two outputs with the same ids. */
+    /** Returns the largest absolute difference between two outputs with the same ids. */
     static double maxDifference(Map<String, float[]> expected, Map<String, float[]> actual) {
         if (!expected.keySet().equals(actual.keySet())) {
             throw new AssertionError("Outputs have different ids: " + expected.size() + " and " + actual.size()
@@ -74,7 +74,7 @@ final class EmbeddingOutputs {
         return max;
     }
 
-    /** Every file under {@code output}, as paths relative to it. */
+    /** Lists every file under {@code output}, as paths relative to it. */
     static List<String> files(Path output) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> paths = Files.walk(output)) {

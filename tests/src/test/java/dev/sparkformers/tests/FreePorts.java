@@ -14,7 +14,7 @@ final class FreePorts {
     private FreePorts() {}
 
     /**
-     * A port that was free a moment ago. Another process may take it before the server binds it;
+     * Returns a port that was free a moment ago. Another process may take it before the server binds it;
      * callers then see the server fail to start.
      */
     static int find() throws IOException {

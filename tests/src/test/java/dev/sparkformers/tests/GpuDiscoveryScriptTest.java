@@ -59,8 +59,8 @@ class GpuDiscoveryScriptTest {
 
     private static Result execute(Path dir, Map<String, String> environment) throws Exception {
         Path script = E2eEnvironment.repoRoot().resolve("deploy").resolve("gpu-discovery.sh");
-        try (ChildProcess process = ChildProcess.start("gpu-discovery.sh", List.of("bash", script.toString()), environment,
-                dir.resolve("output.log"))) {
+        try (ChildProcess process = ChildProcess.start("gpu-discovery.sh", List.of("bash", script.toString()),
+                environment, dir.resolve("output.log"))) {
             int exit = process.waitFor(Duration.ofSeconds(30));
             return new Result(exit, process.output());
         }

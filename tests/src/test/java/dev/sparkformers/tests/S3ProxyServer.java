@@ -53,8 +53,9 @@ final class S3ProxyServer implements AutoCloseable {
                     "jclouds.identity=" + ACCESS_KEY,
                     "jclouds.credential=" + SECRET_KEY,
                     ""));
-            ChildProcess process = ChildProcess.start("S3Proxy", List.of(E2eEnvironment.javaBinary(), "-Xmx512m", "-jar",
-                    jar.toString(), "--properties", properties.toString()), Map.of(),
+            List<String> command = List.of(E2eEnvironment.javaBinary(), "-Xmx512m", "-jar", jar.toString(),
+                    "--properties", properties.toString());
+            ChildProcess process = ChildProcess.start("S3Proxy", command, Map.of(),
                     dir.resolve("s3proxy-" + attempt + ".log"));
             try {
                 FreePorts.awaitListening(port, process, Duration.ofSeconds(60));
@@ -87,7 +88,7 @@ final class S3ProxyServer implements AutoCloseable {
         return settings;
     }
 
-    /** A Hadoop configuration with {@link #hadoopSettings()} and a fresh (uncached) S3A client. */
+    /** Creates a Hadoop configuration with {@link #hadoopSettings()} and a fresh (uncached) S3A client. */
     Configuration hadoopConfiguration() {
         Configuration conf = new Configuration();
         hadoopSettings().forEach(conf::set);

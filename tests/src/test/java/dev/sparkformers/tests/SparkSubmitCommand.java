@@ -47,7 +47,7 @@ final class SparkSubmitCommand {
         return this;
     }
 
-    /** The java command line of the driver. */
+    /** Builds the java command line of the driver. */
     List<String> build() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(E2eEnvironment.javaBinary());
@@ -74,7 +74,7 @@ final class SparkSubmitCommand {
     }
 
     /**
-     * The command line that submits through deploy/sparkformers-submit.sh and the {@code bin/spark-submit}
+     * Builds the command line that submits through deploy/sparkformers-submit.sh and the {@code bin/spark-submit}
      * of {@code sparkHome}, with the wrapper's own executor Java options (run it with
      * {@link #wrapperEnvironment}).
      */
@@ -102,7 +102,7 @@ final class SparkSubmitCommand {
         return environment;
     }
 
-    /** The environment of the driver: Spark binds to 127.0.0.1 only. */
+    /** Returns the environment of the driver, which binds Spark to 127.0.0.1 only. */
     static Map<String, String> environment() {
         return Map.of("SPARK_LOCAL_IP", "127.0.0.1", "SPARK_SCALA_VERSION", "2.13");
     }
@@ -121,7 +121,7 @@ final class SparkSubmitCommand {
         return options;
     }
 
-    /** The model cache directory of the test build, from {@code -Dsparkformers.cache.dir}. */
+    /** Returns the model cache directory of the test build, from {@code -Dsparkformers.cache.dir}. */
     static String cacheDirectory() {
         String prefix = "-Dsparkformers.cache.dir=";
         return E2eEnvironment.jvmOptions().stream().filter(option -> option.startsWith(prefix))

@@ -73,7 +73,7 @@ final class StandaloneCluster implements AutoCloseable {
         return masterUrl;
     }
 
-    /** The Master's log so far. */
+    /** Returns the Master's log so far. */
     String masterOutput() {
         return master.output();
     }
@@ -135,7 +135,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     /**
      * The environment of the Master and Workers, which Workers pass on to executors: the SPARK_HOME
-     * whose jars/ executors run on, Scala 2.13 (Spark's launcher asks for it outside a release
+     * whose jars/ executors run on, Scala 2.13 (Spark's launcher requires it outside a release
      * build), and 127.0.0.1 for every port.
      */
     private static Map<String, String> environment(Path sparkHome) {
@@ -175,7 +175,7 @@ final class StandaloneCluster implements AutoCloseable {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /** The SPARK_HOME the cluster runs on, with {@code bin/spark-submit}. */
+    /** Returns the SPARK_HOME the cluster runs on, with {@code bin/spark-submit}. */
     Path sparkHome() {
         return sparkHome;
     }

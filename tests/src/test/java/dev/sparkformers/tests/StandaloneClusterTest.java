@@ -46,7 +46,8 @@ class StandaloneClusterTest {
         E2eEnvironment.sparkJar();
         cluster = StandaloneCluster.start(dir, List.of(List.of("0", "1"), List.of("2", "3")));
 
-        List<String> lines = Files.readAllLines(E2eEnvironment.repoRoot().resolve("data/wordnet-glosses/glosses.jsonl"));
+        Path glosses = E2eEnvironment.repoRoot().resolve("data/wordnet-glosses/glosses.jsonl");
+        List<String> lines = Files.readAllLines(glosses);
         corpus = dir.resolve("corpus/glosses.jsonl");
         Files.createDirectories(corpus.getParent());
         Files.write(corpus, lines.subList(0, ROWS));

@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * {@link BuiltinModels#cacheDirectory()} ({@code -Dsparkformers.cache.dir},
  * {@code SPARKFORMERS_CACHE_DIR} or {@code ~/.cache/sparkformers}); it must be on a local disk
  * that supports atomic renames.
+ *
+ * <p>NOTE: a {@code .partial-} directory of a JVM that was killed mid-copy is not removed; delete
+ * such directories by hand when no job is running.
  */
 public final class CheckpointCache {
 
@@ -39,22 +42,22 @@ public final class CheckpointCache {
 
     private final Path root;
 
-    /** A cache rooted at {@code root}, created on first use. */
+    /** Creates a cache rooted at {@code root}; the directory is created on first use. */
     public CheckpointCache(Path root) {
         this.root = root;
     }
 
-    /** The cache area {@code area} (for example {@code remote}) under the default cache directory. */
+    /** Returns the cache area {@code area} (for example {@code remote}) under the default cache directory. */
     public static CheckpointCache inDefaultDirectory(String area) {
         return new CheckpointCache(BuiltinModels.cacheDirectory().resolve(area));
     }
 
-    /** The directory holding the entries. */
+    /** Returns the directory that contains the entries. */
     public Path root() {
         return root;
     }
 
-    /** The entry directory for {@code identity}, whether or not it exists yet. */
+    /** Returns the entry directory for {@code identity}, whether or not it exists yet. */
     public Path entry(String identity) {
         return root.resolve(ModelLocations.sha256(identity).substring(0, 32));
     }

@@ -47,7 +47,7 @@ public final class ModelFingerprint {
         return total;
     }
 
-    /** The regular files that the fingerprint covers, in name order, hidden files excluded. */
+    /** Lists the regular files that the fingerprint covers, in name order, hidden files excluded. */
     static List<Path> files(Path directory) throws IOException {
         try (Stream<Path> walk = Files.walk(directory)) {
             return walk.filter(Files::isRegularFile)

@@ -31,12 +31,12 @@ public record ModelHandle(String location, String fingerprint, long weightBytes,
         settings = Map.copyOf(settings);
     }
 
-    /** A handle whose executors read the checkpoint from {@code location} themselves. */
+    /** Creates a handle whose executors read the checkpoint from {@code location} themselves. */
     public ModelHandle(String location, String fingerprint, long weightBytes, Map<String, String> settings) {
         this(location, fingerprint, weightBytes, settings, null);
     }
 
-    /** This handle with the checkpoint shipped from the driver instead of read from its location. */
+    /** Returns this handle with the checkpoint shipped from the driver instead of read from its location. */
     public ModelHandle withShipped(ShippedCheckpoint newShipped) {
         return new ModelHandle(location, fingerprint, weightBytes, settings, newShipped);
     }

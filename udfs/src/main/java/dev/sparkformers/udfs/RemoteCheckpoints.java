@@ -60,7 +60,7 @@ public final class RemoteCheckpoints {
 
         List<LocatedFileStatus> files = list(fs, root);
         if (files.isEmpty()) {
-            throw new IOException("Model directory " + location + " holds no files");
+            throw new IOException("Model directory " + location + " contains no files; pass the checkpoint directory");
         }
         String identity = identity(location, fs, root, files);
         return cache.getOrCreate(identity, "model " + location + " (" + files.size() + " files)",
@@ -83,7 +83,7 @@ public final class RemoteCheckpoints {
         return identity.toString();
     }
 
-    /** The file's ETag, else its checksum, else {@code -} when the file system offers neither. */
+    /** Returns the file's ETag, else its checksum, else {@code -} when the file system offers neither. */
     static String versionTag(FileSystem fs, FileStatus status) {
         if (status instanceof EtagSource source && source.getEtag() != null && !source.getEtag().isEmpty()) {
             return "etag:" + source.getEtag();
@@ -125,9 +125,9 @@ public final class RemoteCheckpoints {
                 copied = Files.copy(in, destination);
             }
             if (copied != status.getLen()) {
-                throw new IOException("Copied " + copied + " bytes of " + status.getPath() + ", but its listing says "
-                        + status.getLen() + "; the file changed during the copy, so run the job again once it is"
-                        + " complete");
+                throw new IOException("Copied " + copied + " bytes of " + status.getPath()
+                        + ", but its listing reports " + status.getLen() + "; the file changed during the copy, so"
+                        + " run the job again once it is complete");
             }
             bytes += copied;
         }

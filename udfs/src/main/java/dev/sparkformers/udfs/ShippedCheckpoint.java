@@ -89,17 +89,17 @@ public final class ShippedCheckpoint implements Serializable {
         return new ShippedCheckpoint(directory.toString(), fingerprint, shipped);
     }
 
-    /** The SHA-256 fingerprint of the shipped files. */
+    /** Returns the SHA-256 fingerprint of the shipped files. */
     public String fingerprint() {
         return fingerprint;
     }
 
-    /** Total size of the shipped files in bytes. */
+    /** Returns the total size of the shipped files in bytes. */
     public long totalBytes() {
         return files.stream().mapToLong(ShippedFile::size).sum();
     }
 
-    /** Number of broadcast chunks. */
+    /** Returns the number of broadcast chunks. */
     public int chunkCount() {
         return files.stream().mapToInt(file -> file.chunks().size()).sum();
     }
