@@ -27,7 +27,7 @@ class DeviceReportJobTest {
     }
 
     @Test
-    void gpuPolicyWithoutAnAssignedGpuFailsTheTask() {
+    void gpuPolicyWithoutGpuFails() {
         Exception e = assertThrows(Exception.class, () -> DeviceReportJob.run(LocalSpark.get(), 1, 0, "gpu").count());
         assertTrue(String.valueOf(e.getMessage()).contains("spark.task.resource.gpu.amount"), e.getMessage());
     }

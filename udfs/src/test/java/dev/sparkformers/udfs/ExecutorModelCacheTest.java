@@ -102,7 +102,7 @@ class ExecutorModelCacheTest {
     }
 
     @Test
-    void modelLargerThanTheLimitIsDroppedAfterUse() throws Exception {
+    void oversizedModelDroppedAfterUse() throws Exception {
         ExecutorModelCache cache = new ExecutorModelCache(100);
         FakeModel big = new FakeModel();
         try (ExecutorModelCache.Lease<FakeModel> lease = cache.acquire("big", 500, () -> big)) {
@@ -113,7 +113,7 @@ class ExecutorModelCacheTest {
     }
 
     @Test
-    void concurrentTasksOnSeveralModelsNeverSeeAClosedModel() throws Exception {
+    void concurrentEvictionSparesLeasedModels() throws Exception {
         // Room for two of the five models: threads keep evicting and reloading while others hold leases.
         ExecutorModelCache cache = new ExecutorModelCache(250);
         List<FakeModel> created = java.util.Collections.synchronizedList(new ArrayList<>());
