@@ -59,6 +59,19 @@ final class E2eEnvironment {
         return Arrays.stream(options.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList();
     }
 
+    /** Returns the bash that runs the deploy/ scripts, or skips the test when there is none. */
+    static String bash() {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String directory : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(directory, "bash");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        assumeTrue(false, "bash is not on the PATH; the deploy/ scripts need it");
+        return null;
+    }
+
     /** Returns the java binary running the tests, used for every child JVM. */
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -79,7 +79,7 @@ final class SparkSubmitCommand {
      * {@link #wrapperEnvironment}).
      */
     List<String> buildThroughWrapper() {
-        List<String> command = new ArrayList<>(List.of("bash",
+        List<String> command = new ArrayList<>(List.of(E2eEnvironment.bash(),
                 E2eEnvironment.repoRoot().resolve("deploy").resolve("sparkformers-submit.sh").toString(),
                 "--master", master, "--deploy-mode", "client"));
         conf.forEach((key, value) -> {
