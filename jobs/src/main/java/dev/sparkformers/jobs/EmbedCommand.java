@@ -117,6 +117,12 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Fail the job when more than this fraction of rows has an error. Default: ${DEFAULT-VALUE}.")
     private double maxErrorFraction;
 
+    @Option(names = "--ship-model",
+            description = "Send the model's files from the driver to the executors (as broadcast chunks of at most"
+                    + " 32 MiB) instead of letting executors read --model themselves. For a model that only the"
+                    + " driver can read.")
+    private boolean shipModel;
+
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark master. Default: what spark-submit set, else local[*].")
     private String master;
@@ -142,7 +148,7 @@ final class EmbedCommand implements Callable<Integer> {
         EmbedOptions options = new EmbedOptions(input, inputFormat == null ? null : InputFormat.fromName(inputFormat),
                 target, WriteMode.fromName(mode), model, idColumns, textColumn, maxLength, pooling, normalize,
                 tokenEmbeddings, new PartitionSettings(chunkRows, batchTokens, maxBatchSize), partitions, device,
-                maxErrorFraction, chunkLongTexts);
+                maxErrorFraction, chunkLongTexts, shipModel);
 
         SparkSession spark = SparkSessions.create("sparkformers-embed", master, sparkSettings);
         try {

@@ -9,10 +9,12 @@ import dev.sparkformers.udfs.ModelHandle;
 import dev.sparkformers.udfs.OutputColumns;
 import dev.sparkformers.udfs.PipelinePartitionFunction;
 import dev.sparkformers.udfs.RunCounters;
+import dev.sparkformers.udfs.ShippedCheckpoint;
 import dev.sparkformers.udfs.TaskDevices;
 import dev.sparkformers.udfs.TokenEmbeddingColumns;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,6 +79,24 @@ public final class EmbedJob {
         String task = options.tokenEmbeddings() ? FeatureExtractionPipeline.TASK : SentenceEmbeddingPipeline.TASK;
         ModelHandle handle = new ModelHandle(options.model(), model.fingerprint(), model.weightBytes(),
                 Map.of(ExecutorPipelines.TASK_SETTING, task, TaskDevices.DEVICE_SETTING, options.device()));
+        ShippedCheckpoint shipped = null;
+        if (options.shipModel()) {
+            shipped = ShippedCheckpoint.broadcast(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                    model.directory(), model.fingerprint(), ShippedCheckpoint.DEFAULT_CHUNK_BYTES);
+            handle = handle.withShipped(shipped);
+        }
+        try {
+            return embed(spark, options, io, input, model, handle, parameters, pooling, normalize, start);
+        } finally {
+            if (shipped != null) {
+                shipped.destroy();
+            }
+        }
+    }
+
+    private static JobSummary embed(SparkSession spark, EmbedOptions options, PipelineJobs.Io io, Dataset<Row> input,
+            ResolvedModel model, ModelHandle handle, Map<String, String> parameters, PoolingMode pooling,
+            boolean normalize, long start) throws IOException {
         Broadcast<ModelHandle> broadcast = PipelineJobs.broadcast(spark, handle);
 
         input = PipelineJobs.spread(spark, input, options.partitions());

@@ -27,11 +27,13 @@ import java.util.Objects;
  * @param maxErrorFraction the job fails when a larger fraction of rows has errors
  * @param chunkLongTexts whether texts longer than the maximum length are embedded in windows and
  *     averaged instead of truncated
+ * @param shipModel whether to broadcast the checkpoint's files from the driver instead of letting
+ *     executors read the model location themselves
  */
 public record EmbedOptions(String input, InputFormat inputFormat, String output, WriteMode mode, String model,
         List<String> idColumns, String textColumn, Integer maxLength, String pooling, Boolean normalize,
         boolean tokenEmbeddings, PartitionSettings partition, Integer partitions, String device,
-        double maxErrorFraction, boolean chunkLongTexts) {
+        double maxErrorFraction, boolean chunkLongTexts, boolean shipModel) {
 
     public EmbedOptions {
         Objects.requireNonNull(input, "input is null");
@@ -52,52 +54,59 @@ public record EmbedOptions(String input, InputFormat inputFormat, String output,
     /** Options for {@code input} and {@code output} with every other setting at its default. */
     public static EmbedOptions defaults(String input, String output) {
         return new EmbedOptions(input, null, output, WriteMode.ERROR_IF_EXISTS, ModelLocations.DEFAULT_EMBEDDING_MODEL,
-                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", 1.0, false);
+                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", 1.0, false,
+                false);
     }
 
     public EmbedOptions withMode(WriteMode newMode) {
         return new EmbedOptions(input, inputFormat, output, newMode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withModel(String newModel) {
         return new EmbedOptions(input, inputFormat, output, mode, newModel, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withColumns(List<String> newIdColumns, String newTextColumn) {
         return new EmbedOptions(input, inputFormat, output, mode, model, newIdColumns, newTextColumn, maxLength,
-                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts);
+                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withPartition(PartitionSettings newPartition, Integer newPartitions) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, newPartition, newPartitions, device, maxErrorFraction, chunkLongTexts);
+                normalize, tokenEmbeddings, newPartition, newPartitions, device, maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withTokenEmbeddings(boolean newTokenEmbeddings) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, newTokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts);
+                normalize, newTokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withMaxErrorFraction(double fraction) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, fraction, chunkLongTexts);
+                normalize, tokenEmbeddings, partition, partitions, device, fraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withInputFormat(InputFormat format) {
         return new EmbedOptions(input, format, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withPooling(String newPooling, Boolean newNormalize, Integer newMaxLength) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, newMaxLength,
                 newPooling, newNormalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction,
-                chunkLongTexts);
+                chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withChunkLongTexts(boolean chunk) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunk);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunk, shipModel);
+    }
+
+    public EmbedOptions withShipModel(boolean newShipModel) {
+        return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts,
+                newShipModel);
     }
 }

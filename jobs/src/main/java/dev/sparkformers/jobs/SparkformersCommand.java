@@ -16,8 +16,8 @@ import java.io.IOException;
         mixinStandardHelpOptions = true,
         version = "sparkformers " + EmbedJob.LIBRARY_VERSION,
         description = "Runs HuggingFace models over large corpora as Spark jobs.",
-        subcommands = {EmbedCommand.class, ClassifyCommand.class, GenerateCommand.class, ImportOnnxCommand.class,
-            WriteGlossCorpus.class, CommandLine.HelpCommand.class})
+        subcommands = {EmbedCommand.class, ClassifyCommand.class, GenerateCommand.class, DevicesCommand.class,
+            ImportOnnxCommand.class, WriteGlossCorpus.class, CommandLine.HelpCommand.class})
 public final class SparkformersCommand implements Runnable {
 
     @CommandLine.Spec

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -27,17 +26,58 @@ final class JsonFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final DefaultPrettyPrinter PRINTER;
+    private static final DefaultPrettyPrinter PRINTER = new PythonLayout();
 
-    static {
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        Separators separators = Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                .withObjectEmptySeparator("")
-                .withArrayEmptySeparator("");
-        PRINTER = new DefaultPrettyPrinter(separators)
-                .withObjectIndenter(indenter)
-                .withArrayIndenter(indenter);
+    /**
+     * Two-space indent, {@code "key": value}, and {@code {}} and {@code []} when empty. Written with
+     * the overrides that Jackson 2.15 (Spark 3.5's version) already has, rather than the
+     * {@code Separators} options of Jackson 2.16 and later, so that it runs on both Spark lines.
+     */
+    private static final class PythonLayout extends DefaultPrettyPrinter {
+
+        private static final long serialVersionUID = 1L;
+
+        PythonLayout() {
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(indenter);
+            indentArraysWith(indenter);
+        }
+
+        private PythonLayout(PythonLayout base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new PythonLayout(this);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator generator) throws IOException {
+            generator.writeRaw(": ");
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator generator, int entries) throws IOException {
+            if (!_objectIndenter.isInline()) {
+                --_nesting;
+            }
+            if (entries > 0) {
+                _objectIndenter.writeIndentation(generator, _nesting);
+            }
+            generator.writeRaw('}');
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator generator, int values) throws IOException {
+            if (!_arrayIndenter.isInline()) {
+                --_nesting;
+            }
+            if (values > 0) {
+                _arrayIndenter.writeIndentation(generator, _nesting);
+            }
+            generator.writeRaw(']');
+        }
     }
 
     /** Writes doubles with Python's spelling; Jackson's own would be {@code 1.0E-12}. */

@@ -36,7 +36,8 @@ public final class ExecutorPipelines {
 
     private static Pipeline<?, ?, ?> load(ModelHandle handle, Device device) throws java.io.IOException {
         TorchThreads.setIntraOpThreads(TaskThreads.perTask(handle));
-        Path directory = ModelLocations.localize(handle.location(), HadoopConfigurations.current());
+        Path directory = handle.shipped() != null ? handle.shipped().localize()
+                : ModelLocations.localize(handle.location(), HadoopConfigurations.current());
         LoadOptions options = LoadOptions.builder().device(device).build();
         String task = handle.setting(TASK_SETTING, SentenceEmbeddingPipeline.TASK);
         return Pipelines.create(task, directory, new PipelineOptions(options, handle.settings()));

@@ -47,7 +47,8 @@ public final class ModelFingerprint {
         return total;
     }
 
-    private static List<Path> files(Path directory) throws IOException {
+    /** Lists the regular files that the fingerprint covers, in name order, hidden files excluded. */
+    static List<Path> files(Path directory) throws IOException {
         try (Stream<Path> walk = Files.walk(directory)) {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> !directory.relativize(p).toString().startsWith("."))

@@ -21,9 +21,11 @@ import java.util.TreeMap;
  * @param fingerprint SHA-256 of the checkpoint's files, or a revision that identifies them
  * @param weightBytes total size of the weight files, for the cache's byte limit
  * @param settings load and task settings (device, dtype, pooling, ...), sorted by key
+ * @param shipped the checkpoint's files broadcast by the driver, for locations that executors
+ *     cannot read; null when executors read {@code location} themselves
  */
-public record ModelHandle(String location, String fingerprint, long weightBytes, Map<String, String> settings)
-        implements Serializable {
+public record ModelHandle(String location, String fingerprint, long weightBytes, Map<String, String> settings,
+        ShippedCheckpoint shipped) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -34,6 +36,16 @@ public record ModelHandle(String location, String fingerprint, long weightBytes,
         Objects.requireNonNull(location, "location is null");
         Objects.requireNonNull(fingerprint, "fingerprint is null");
         settings = Map.copyOf(settings);
+    }
+
+    /** Creates a handle whose executors read the checkpoint from {@code location} themselves. */
+    public ModelHandle(String location, String fingerprint, long weightBytes, Map<String, String> settings) {
+        this(location, fingerprint, weightBytes, settings, null);
+    }
+
+    /** Returns this handle with the checkpoint shipped from the driver instead of read from its location. */
+    public ModelHandle withShipped(ShippedCheckpoint newShipped) {
+        return new ModelHandle(location, fingerprint, weightBytes, settings, newShipped);
     }
 
     /**

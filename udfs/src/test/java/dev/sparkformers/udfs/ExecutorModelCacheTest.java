@@ -85,6 +85,76 @@ class ExecutorModelCacheTest {
         assertEquals(1, cache.loadCount("m"));
     }
 
+    @Test
+    void recentlyUsedModelSurvivesEviction() throws Exception {
+        ExecutorModelCache cache = new ExecutorModelCache(100);
+        FakeModel a = new FakeModel();
+        FakeModel b = new FakeModel();
+        cache.acquire("a", 40, () -> a).close();
+        cache.acquire("b", 40, () -> b).close();
+        cache.acquire("a", 40, FakeModel::new).close();
+        cache.acquire("c", 40, FakeModel::new).close();
+
+        assertTrue(b.closed, "b is the least recently used once a is used again");
+        assertFalse(a.closed);
+        assertEquals(List.of("a", "c"), cache.keys());
+        assertEquals(1, cache.loadCount("a"), "a stayed cached, so it was not loaded again");
+    }
+
+    @Test
+    void oversizedModelDroppedAfterUse() throws Exception {
+        ExecutorModelCache cache = new ExecutorModelCache(100);
+        FakeModel big = new FakeModel();
+        try (ExecutorModelCache.Lease<FakeModel> lease = cache.acquire("big", 500, () -> big)) {
+            assertFalse(lease.value().closed, "a model over the limit still loads and stays open while leased");
+        }
+        assertTrue(big.closed);
+        assertEquals(List.of(), cache.keys());
+    }
+
+    @Test
+    void concurrentEvictionSparesLeasedModels() throws Exception {
+        // Room for two of the five models: threads keep evicting and reloading while others hold leases.
+        ExecutorModelCache cache = new ExecutorModelCache(250);
+        List<FakeModel> created = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger closedWhileLeased = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int seed = t;
+            futures.add(threads.submit(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                for (int i = 0; i < 300; i++) {
+                    String key = "m" + random.nextInt(5);
+                    try (ExecutorModelCache.Lease<FakeModel> lease = cache.acquire(key, 100, () -> {
+                        FakeModel model = new FakeModel();
+                        created.add(model);
+                        return model;
+                    })) {
+                        if (lease.value().closed) {
+                            closedWhileLeased.incrementAndGet();
+                        }
+                        Thread.yield();
+                        if (lease.value().closed) {
+                            closedWhileLeased.incrementAndGet();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+
+        assertEquals(0, closedWhileLeased.get(), "a leased model was closed by an eviction");
+        assertTrue(cache.keys().size() <= 2, "the cache holds at most 250 bytes: " + cache.keys());
+        long open = created.stream().filter(model -> !model.closed).count();
+        assertEquals(cache.keys().size(), open, "every evicted model is closed, every cached one open");
+        assertEquals(created.size(), cache.totalLoads(), "each load is counted once");
+    }
+
     private static final class FakeModel implements AutoCloseable {
         volatile boolean closed;
 
