@@ -18,9 +18,10 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
- * An S3 API server for the tests: S3Proxy with its in-memory ({@code transient}) backend, in its own
- * JVM on 127.0.0.1, with dummy credentials, path-style addressing and no TLS. Its contents are gone
- * when it stops.
+ * An S3 API server for the tests: S3Proxy in its own JVM on 127.0.0.1, with dummy credentials,
+ * path-style addressing and no TLS. Its in-memory ({@code transient}) backend loses its contents
+ * when it stops; the {@code filesystem} backend of {@link #startPersistent} keeps them in a
+ * directory, so a test can stop the server and start it again on the same port.
  */
 final class S3ProxyServer implements AutoCloseable {
 
@@ -37,35 +38,57 @@ final class S3ProxyServer implements AutoCloseable {
 
     /** Starts S3Proxy with its files and log in {@code dir}, retrying once if its port was taken. */
     static S3ProxyServer start(Path dir) throws IOException, InterruptedException, TimeoutException {
-        Path jar = E2eEnvironment.s3proxyJar();
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
-            int port = FreePorts.find();
-            Path properties = dir.resolve("s3proxy-" + attempt + ".properties");
-            Files.writeString(properties, String.join("\n",
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
-                    "s3proxy.authorization=aws-v2-or-v4",
-                    "s3proxy.identity=" + ACCESS_KEY,
-                    "s3proxy.credential=" + SECRET_KEY,
-                    // S3A sends headers S3Proxy does not implement (for example on multi-object deletes).
-                    "s3proxy.ignore-unknown-headers=true",
-                    "jclouds.provider=transient",
-                    "jclouds.identity=" + ACCESS_KEY,
-                    "jclouds.credential=" + SECRET_KEY,
-                    ""));
-            List<String> command = List.of(E2eEnvironment.javaBinary(), "-Xmx512m", "-jar", jar.toString(),
-                    "--properties", properties.toString());
-            ChildProcess process = ChildProcess.start("S3Proxy", command, Map.of(),
-                    dir.resolve("s3proxy-" + attempt + ".log"));
             try {
-                FreePorts.awaitListening(port, process, Duration.ofSeconds(60));
-                return new S3ProxyServer(process, port);
+                return start(dir, "s3proxy-" + attempt, FreePorts.find(), List.of("jclouds.provider=transient"));
             } catch (IllegalStateException e) {
-                process.close();
                 failure = e;
             }
         }
         throw failure;
+    }
+
+    /**
+     * Starts S3Proxy on {@code port} with its objects in {@code storage}, which outlives the server:
+     * starting it again with the same storage and port brings back the same buckets.
+     */
+    static S3ProxyServer startPersistent(Path dir, Path storage, int port, String name)
+            throws IOException, InterruptedException, TimeoutException {
+        Files.createDirectories(storage);
+        return start(dir, name, port, List.of("jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + storage.toAbsolutePath()));
+    }
+
+    private static S3ProxyServer start(Path dir, String name, int port, List<String> backend)
+            throws IOException, InterruptedException, TimeoutException {
+        Path jar = E2eEnvironment.s3proxyJar();
+        Path properties = dir.resolve(name + ".properties");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS_KEY,
+                "s3proxy.credential=" + SECRET_KEY,
+                // S3A sends headers S3Proxy does not implement (for example on multi-object deletes).
+                "s3proxy.ignore-unknown-headers=true",
+                String.join("\n", backend),
+                "jclouds.identity=" + ACCESS_KEY,
+                "jclouds.credential=" + SECRET_KEY,
+                ""));
+        List<String> command = List.of(E2eEnvironment.javaBinary(), "-Xmx512m", "-jar", jar.toString(),
+                "--properties", properties.toString());
+        ChildProcess process = ChildProcess.start("S3Proxy", command, Map.of(), dir.resolve(name + ".log"));
+        try {
+            FreePorts.awaitListening(port, process, Duration.ofSeconds(60));
+            return new S3ProxyServer(process, port);
+        } catch (IllegalStateException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return port;
     }
 
     String endpoint() {
