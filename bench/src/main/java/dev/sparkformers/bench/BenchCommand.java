@@ -49,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Phases to run, comma-separated. Default: ${DEFAULT-VALUE}.")
     private String phases;
 
-    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "8192",
+    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "2048",
             description = "Padded tokens per model call in token-budget phases. Default: ${DEFAULT-VALUE}.")
     private int batchTokens;
 

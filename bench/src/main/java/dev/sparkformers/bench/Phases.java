@@ -87,7 +87,8 @@ final class Phases {
     private static PhaseResult forwardLoop(BenchSettings settings) throws Exception {
         TorchThreads.setIntraOpThreads(settings.threads());
         double ceiling = GemmCeiling.measure();
-        TorchThreads.setIntraOpThreads(1);
+        // Spark tasks use one intra-op thread each; -Dsparkformers.bench.intraOpThreads measures other settings.
+        TorchThreads.setIntraOpThreads(Integer.getInteger("sparkformers.bench.intraOpThreads", 1));
         List<String> texts = Corpora.texts(settings.corpus());
 
         long loadStart = System.nanoTime();

@@ -34,7 +34,7 @@ final class CommonJobOptions {
             description = "Column with the input texts. Default: ${DEFAULT-VALUE}.")
     String textColumn;
 
-    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "8192",
+    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "2048",
             description = "Padded input tokens per model call (rows x longest row). Default: ${DEFAULT-VALUE}.")
     int batchTokens;
 

@@ -65,7 +65,7 @@ final class EmbedCommand implements Callable<Integer> {
             description = "Column with the text to embed. Default: ${DEFAULT-VALUE}.")
     private String textColumn;
 
-    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "8192",
+    @Option(names = "--batch-tokens", paramLabel = "N", defaultValue = "2048",
             description = "Padded tokens per model call (rows x longest row). Default: ${DEFAULT-VALUE}.")
     private int batchTokens;
 

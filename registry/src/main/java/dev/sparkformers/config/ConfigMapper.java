@@ -76,7 +76,7 @@ public final class ConfigMapper {
                     + ". Fix the file or download it again.", e);
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidConfigException(source + " must hold a JSON object, but holds "
+            throw new InvalidConfigException(source + " must contain a JSON object, but contains "
                     + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase()));
         }
         return root;

@@ -315,7 +315,7 @@ public class PretrainedConfig {
         return isEncoderDecoder;
     }
 
-    /** Default for {@code outputHiddenStates} when a forward call does not say. */
+    /** Returns the default of {@code outputHiddenStates} for forward calls that leave it unset. */
     public boolean outputHiddenStates() {
         return outputHiddenStates;
     }
@@ -324,7 +324,7 @@ public class PretrainedConfig {
         this.outputHiddenStates = outputHiddenStates;
     }
 
-    /** Default for {@code outputAttentions} when a forward call does not say. */
+    /** Returns the default of {@code outputAttentions} for forward calls that leave it unset. */
     public boolean outputAttentions() {
         return outputAttentions;
     }

@@ -164,7 +164,7 @@ final class CheckpointLoader {
         return Arrays.stream(values).boxed().toList();
     }
 
-    /** How a model key is spelled in the checkpoint. */
+    /** Spelling of a model key in the checkpoint: prefix added, removed or kept. */
     private record KeyMapping(String prefix, boolean removePrefix, boolean addPrefix) {
 
         static KeyMapping of(String basePrefix, Set<String> modelKeys, Set<String> fileKeys) {

@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  * <p>Two DJL facts shape this code. DJL passes a direct buffer's base address to native code and
  * ignores {@code position()}, so only buffers that start at their data are passed (mappings and
  * fresh buffers do). And DJL 0.36 aborts the JVM on a BF16 array, so BF16 is widened to F32 in Java
- * before DJL sees it. F32 weights on the CPU are not copied: the array reads the mapped file, which
+ * before DJL receives it. F32 weights on the CPU are not copied: the array reads the mapped file, which
  * is why weight arrays must never be modified in place.
  */
 final class TensorArrays {

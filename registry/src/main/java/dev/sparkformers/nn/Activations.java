@@ -54,7 +54,7 @@ public final class Activations {
         return activation;
     }
 
-    /** Whether {@link #get} knows {@code name}. */
+    /** Returns whether {@link #get} accepts {@code name}. */
     public static boolean isSupported(String name) {
         return BY_NAME.containsKey(name);
     }

@@ -94,9 +94,9 @@ public abstract class Pipeline<I, R, O> implements AutoCloseable {
         return outputs;
     }
 
-    /** Runs the pipeline with a budget of 8192 padded tokens per batch. */
+    /** Runs the pipeline with a budget of 2048 padded tokens per batch, the jobs' default. */
     public List<O> call(List<I> inputs, Map<String, ?> parameters) {
-        return call(inputs, parameters, 8192);
+        return call(inputs, parameters, 2048);
     }
 
     /** Runs the pipeline on one input. */

@@ -9,10 +9,10 @@ import org.slf4j.LoggerFactory;
  * The size of PyTorch's intra-op thread pool, which is shared by the whole process.
  *
  * <p>When several threads each run a forward pass (Spark task threads, or a forward loop with one
- * worker per core), each pass should use only its share of the cores: PyTorch's default, one
- * thread per core for every pass, oversubscribes the machine and was measured about two times
- * slower with two task threads on two cores. Batch jobs therefore set the pool to the cores each
- * task owns, usually 1.
+ * worker per core), each pass should use only its share of the cores. PyTorch's default, one
+ * thread per core for every pass, oversubscribes the machine: with two workers on two cores it
+ * was 6% slower in {@code bin/sparkformers bench} (docs/benchmarks.md). Batch jobs therefore set
+ * the pool to the cores each task owns, usually 1.
  */
 public final class TorchThreads {
 

@@ -120,7 +120,7 @@ class PretrainedConfigTest {
     void jsonThatIsNotAnObjectFails() throws IOException {
         InvalidConfigException e = assertThrows(InvalidConfigException.class,
                 () -> AutoConfig.fromPretrained(write("[1, 2]")));
-        assertTrue(e.getMessage().contains("must hold a JSON object, but holds array"), e.getMessage());
+        assertTrue(e.getMessage().contains("must contain a JSON object, but contains array"), e.getMessage());
     }
 
     @Test
