@@ -18,7 +18,8 @@ final class CommonJobOptions {
             description = "Corpus: a file, directory or glob on any Hadoop file system (local paths, file:, s3a:, hdfs:).")
     String input;
 
-    @Option(names = "--output", required = true, paramLabel = "URI", description = "Parquet output directory.")
+    @Option(names = "--output", paramLabel = "URI",
+            description = "Parquet output directory. Required, except by embed --incremental, which writes to --state.")
     String output;
 
     @Option(names = "--input-format", paramLabel = "FORMAT",
@@ -71,6 +72,15 @@ final class CommonJobOptions {
 
     /** The input, output and failure settings of a job called {@code job}. */
     PipelineJobs.Io io(String job) {
+        if (output == null) {
+            throw new IllegalArgumentException("--output URI is required: the Parquet directory the " + job
+                    + " job writes");
+        }
+        return io(job, output);
+    }
+
+    /** The job's input and output settings, checked, with {@code target} as the output location. */
+    PipelineJobs.Io io(String job, String target) {
         if (partitions != null && partitions < 1) {
             throw new IllegalArgumentException("--partitions must be positive, but is " + partitions);
         }
@@ -78,7 +88,7 @@ final class CommonJobOptions {
             throw new IllegalArgumentException("--max-error-fraction must be between 0 and 1, but is "
                     + maxErrorFraction);
         }
-        return new PipelineJobs.Io(job, input, inputFormat == null ? null : InputFormat.fromName(inputFormat), output,
+        return new PipelineJobs.Io(job, input, inputFormat == null ? null : InputFormat.fromName(inputFormat), target,
                 WriteMode.fromName(mode), idColumns, textColumn, partitions, maxErrorFraction);
     }
 
