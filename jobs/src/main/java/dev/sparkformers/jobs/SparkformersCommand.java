@@ -16,9 +16,10 @@ import java.io.IOException;
         mixinStandardHelpOptions = true,
         version = "sparkformers " + EmbedJob.LIBRARY_VERSION,
         description = "Runs HuggingFace models over large corpora as Spark jobs.",
+        footer = {"", "bin/sparkformers bench runs the throughput benchmark; see docs/benchmarks.md."},
         subcommands = {EmbedCommand.class, ClassifyCommand.class, GenerateCommand.class, DevicesCommand.class,
             ImportOnnxCommand.class, WriteGlossCorpus.class, CommandLine.HelpCommand.class})
-public final class SparkformersCommand implements Runnable {
+public final class SparkformersCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -41,8 +42,11 @@ public final class SparkformersCommand implements Runnable {
         return commandLine;
     }
 
+    /** Prints the usage to standard error and exits with 2: a command is required. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("error: missing command");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
     }
 }

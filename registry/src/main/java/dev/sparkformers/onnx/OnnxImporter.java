@@ -69,7 +69,8 @@ public final class OnnxImporter {
             OnnxImportOptions options) throws IOException {
         Path destination = outputDirectory.toAbsolutePath().normalize();
         requireFreeDestination(destination);
-        LOG.info("Importing ONNX model {} with tokenizer {} into {}", onnxFile, tokenizerJson, destination);
+        LOG.info("Importing ONNX model {} with tokenizer {} into {}", onnxFile.getFileName(),
+                tokenizerJson.getFileName(), destination);
         long start = System.nanoTime();
 
         OnnxModel model = OnnxReader.read(onnxFile);
@@ -97,8 +98,8 @@ public final class OnnxImporter {
 
         OnnxImportResult result = new OnnxImportResult(destination, config, analysis.weights().size(),
                 analysis.parameterCount(), analysis.hasPooler());
-        LOG.info("Imported {} into {} in {} ms: {} tensors, {} parameters, {} layers, hidden size {}, {} heads",
-                onnxFile, destination, (System.nanoTime() - start) / 1_000_000, result.tensorCount(),
+        LOG.info("Imported {} in {} ms: {} tensors, {} parameters, {} layers, hidden size {}, {} heads",
+                onnxFile.getFileName(), (System.nanoTime() - start) / 1_000_000, result.tensorCount(),
                 result.parameterCount(), config.numHiddenLayers(), config.hiddenSize(), config.numAttentionHeads());
         return result;
     }
