@@ -14,8 +14,13 @@ import java.util.Map;
  */
 final class CommonJobOptions {
 
-    @Option(names = "--input", required = true, paramLabel = "URI",
-            description = "Corpus: a file, directory or glob on any Hadoop file system (local paths, file:, s3a:, hdfs:).")
+    @Option(names = "--config", paramLabel = "URI",
+            description = "YAML job configuration: long option names without dashes as keys (batch-tokens: 4096),"
+                    + " Spark settings under conf. Options on the command line override it. See conf/embed.yaml.")
+    String config;
+
+    @Option(names = "--input", paramLabel = "URI",
+            description = "Required. Corpus: a file, directory or glob on any Hadoop file system (local paths, file:, s3a:, hdfs:).")
     String input;
 
     @Option(names = "--output", paramLabel = "URI",
@@ -73,14 +78,18 @@ final class CommonJobOptions {
     /** The input, output and failure settings of a job called {@code job}. */
     PipelineJobs.Io io(String job) {
         if (output == null) {
-            throw new IllegalArgumentException("--output URI is required: the Parquet directory the " + job
-                    + " job writes");
+            throw new IllegalArgumentException("--output URI is required (on the command line, or as 'output' in"
+                    + " the --config file): the Parquet directory the " + job + " job writes");
         }
         return io(job, output);
     }
 
     /** The job's input and output settings, checked, with {@code target} as the output location. */
     PipelineJobs.Io io(String job, String target) {
+        if (input == null) {
+            throw new IllegalArgumentException("--input URI is required (on the command line, or as 'input' in the"
+                    + " --config file): the corpus the " + job + " job reads");
+        }
         if (partitions != null && partitions < 1) {
             throw new IllegalArgumentException("--partitions must be positive, but is " + partitions);
         }

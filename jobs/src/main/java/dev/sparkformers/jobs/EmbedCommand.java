@@ -86,7 +86,8 @@ final class EmbedCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--incremental needs --state URI, the directory of its snapshots");
         }
         if (!incremental && common.output == null) {
-            throw new IllegalArgumentException("--output URI is required (or use --incremental --state URI)");
+            throw new IllegalArgumentException("--output URI is required (on the command line or in the --config"
+                    + " file), or use --incremental --state URI");
         }
         PipelineJobs.Io io = common.io("embed", incremental ? state : common.output);
         EmbedOptions options = new EmbedOptions(io.input(), io.format(), io.output(), io.mode(), model,

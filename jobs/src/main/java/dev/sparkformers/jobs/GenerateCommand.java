@@ -29,8 +29,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     private CommonJobOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "URI",
-            description = "HuggingFace checkpoint directory of a causal language model (config.json,"
+    @Option(names = "--model", paramLabel = "URI",
+            description = "Required. HuggingFace checkpoint directory of a causal language model (config.json,"
                     + " model.safetensors, tokenizer.json), local path or Hadoop URI.")
     private String model;
 
@@ -65,10 +65,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Any other generate argument of HuggingFace's GenerationConfig; repeatable.")
     private Map<String, String> generation = new LinkedHashMap<>();
 
-    @Option(names = "--return-full-text", negatable = true, defaultValue = "true",
+    // No defaultValue: picocli reads a negatable option whose default is true the other way round
+    // (--return-full-text would set false); null stands for the default, true.
+    @Option(names = "--return-full-text", negatable = true,
             description = "Start generated_text with the prompt (default), or hold only the new text with"
                     + " --no-return-full-text.")
-    private boolean returnFullText;
+    private Boolean returnFullText;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Job seed for sampling. Default: ${DEFAULT-VALUE}.")
@@ -85,7 +87,12 @@ final class GenerateCommand implements Callable<Integer> {
         put(settings, "num_beams", numBeams);
         put(settings, "repetition_penalty", repetitionPenalty);
         put(settings, "no_repeat_ngram_size", noRepeatNgramSize);
-        GenerateOptions options = new GenerateOptions(common.io("generate"), model, settings, returnFullText, seed,
+        if (model == null) {
+            throw new IllegalArgumentException("--model URI is required (on the command line, or as 'model' in the"
+                    + " --config file): the checkpoint of a causal language model");
+        }
+        GenerateOptions options = new GenerateOptions(common.io("generate"), model, settings,
+                returnFullText == null || returnFullText, seed,
                 common.partition(), common.device);
 
         SparkSession spark = SparkSessions.create("sparkformers-generate", common.master, common.sparkSettings);

@@ -12,7 +12,8 @@ final class LocalSpark {
     private LocalSpark() {}
 
     static synchronized SparkSession get() {
-        if (session == null) {
+        // A command run in a test stops its session when the job ends; the next test gets a new one.
+        if (session == null || session.sparkContext().isStopped()) {
             session = SparkSessions.create("sparkformers-tests", "local[2]",
                     Map.of("spark.sql.shuffle.partitions", "4", "spark.ui.enabled", "false"));
         }
