@@ -42,7 +42,7 @@ final class JobConfigFile {
     /** Option names that a file may not set: they act at once rather than hold a value. */
     private static final Set<String> NOT_SETTABLE = Set.of("help", "version", "config");
 
-    /** A job configuration is a few hundred bytes; a larger file is refused before it is read. */
+    /** A job configuration is a few hundred bytes; a larger file is rejected before it is read. */
     static final long MAX_BYTES = 1 << 20;
 
     private static final String SPARK_SETTINGS_KEY = "conf";
@@ -175,7 +175,7 @@ final class JobConfigFile {
         }
     }
 
-    /** The {@code conf} mapping of Spark settings, in file order; empty when the file has none. */
+    /** Returns the {@code conf} mapping of Spark settings in file order, empty when the file has none. */
     Map<String, String> sparkSettings() {
         JsonNode node = values.get(SPARK_SETTINGS_KEY);
         Map<String, String> settings = new LinkedHashMap<>();
@@ -198,8 +198,8 @@ final class JobConfigFile {
     }
 
     /**
-     * The value of {@code key} as the text picocli would read on a command line, after checking that
-     * its kind fits the option; null for a YAML null, which leaves the option's own default.
+     * Returns the value of {@code key} as the text picocli would read on a command line, after
+     * checking that its kind fits the option. A YAML null gives null, which keeps the option's default.
      */
     private String render(String key, JsonNode node, OptionSpec option) {
         if (node.isNull()) {
@@ -254,9 +254,9 @@ final class JobConfigFile {
     }
 
     private IllegalArgumentException invalid(String key, JsonNode node, String expected) {
-        String shown = node.isValueNode() ? "'" + node.asText() + "'" : "a " + kind(node);
+        String actual = node.isValueNode() ? "'" + node.asText() + "'" : "a " + kind(node);
         return new IllegalArgumentException("Config file " + location + ": '" + key + "' must be " + expected
-                + ", but is " + shown);
+                + ", but is " + actual);
     }
 
     private static String kind(JsonNode node) {

@@ -120,6 +120,17 @@ class JobConfigFileTest {
     }
 
     @Test
+    void theExampleFilesInConfFitTheirCommands() throws IOException {
+        for (String command : new String[] {"embed", "classify", "generate"}) {
+            Path example = Path.of("..", "conf", command + ".yaml");
+            assertTrue(Files.exists(example), "missing example " + example);
+
+            CommandLine.Model.CommandSpec spec = parse(command, "--config", example.toString());
+            assertTrue(value(spec, "--input") != null, "the example " + example + " names an input");
+        }
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithTheKeysThatExist() throws IOException {
         String message = configError("batch-size: 32\n", dir.resolve("unknown.yaml"));
 
