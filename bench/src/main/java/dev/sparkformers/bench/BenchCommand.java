@@ -53,6 +53,15 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Padded tokens per model call in token-budget phases. Default: ${DEFAULT-VALUE}.")
     private int batchTokens;
 
+    @Option(names = "--soak", paramLabel = "BATCHES", defaultValue = "0",
+            description = "Instead of the phases, run a memory soak of this many batches (for example 10000) and"
+                    + " report the resident set size along the way. Default: no soak.")
+    private int soakBatches;
+
+    @Option(names = "--soak-batch-size", paramLabel = "N", defaultValue = "16",
+            description = "Texts per soak batch. Default: ${DEFAULT-VALUE}.")
+    private int soakBatchSize;
+
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "target/bench",
             description = "Where the corpus copy, outputs and results go. Default: ${DEFAULT-VALUE}.")
     private Path workDirectory;
@@ -71,6 +80,11 @@ public final class BenchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("Corpus: " + description);
         out.println("Threads: " + cores + ", processor: " + processorName());
+        if (soakBatches > 0) {
+            Soak.run(settings, soakBatches, soakBatchSize, out);
+            out.println("Results written to " + workDirectory.resolve("soak.md"));
+            return 0;
+        }
 
         BenchReport report = new BenchReport();
         List<String> order = BenchReport.phases(phases);

@@ -1,5 +1,6 @@
 package dev.sparkformers.pipelines;
 
+import dev.sparkformers.runtime.NativeMemory;
 import dev.sparkformers.tokenization.Encoding;
 
 import org.slf4j.Logger;
@@ -130,6 +131,9 @@ public final class PipelineRunner<I, R, O> {
             }
             listener.onBatch(rows.length, batch.stream().mapToInt(Encoding::length).max().orElse(0),
                     batch.stream().mapToLong(Encoding::length).sum());
+            if (NativeMemory.releaseAfterEachBatch()) {
+                NativeMemory.release();
+            }
         } catch (RuntimeException | OutOfMemoryError e) {
             if (rows.length == 1) {
                 if (isOutOfMemory(e)) {
