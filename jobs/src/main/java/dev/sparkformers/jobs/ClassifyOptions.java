@@ -46,8 +46,8 @@ public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, I
      */
     public static ClassifyOptions defaults(String input, String output, String model) {
         return new ClassifyOptions(new PipelineJobs.Io("classify", input, null, output, WriteMode.ERROR_IF_EXISTS,
-                List.of("id"), "text", null, 1.0), model, null, null, null, null, LongTextChunking.TRUNCATE, PartitionSettings.defaults(),
-                "auto");
+                List.of("id"), "text", null, 1.0), model, null, null, null, null, LongTextChunking.TRUNCATE,
+                PartitionSettings.defaults(), "auto");
     }
 
     public ClassifyOptions withLabels(String newLabels) {

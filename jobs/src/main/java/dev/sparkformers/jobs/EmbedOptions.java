@@ -79,7 +79,8 @@ public record EmbedOptions(String input, InputFormat inputFormat, String output,
 
     public EmbedOptions withColumns(List<String> newIdColumns, String newTextColumn) {
         return new EmbedOptions(input, inputFormat, output, mode, model, newIdColumns, newTextColumn, maxLength,
-                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
+                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking,
+                shipModel);
     }
 
     public EmbedOptions withPartition(PartitionSettings newPartition, Integer newPartitions) {

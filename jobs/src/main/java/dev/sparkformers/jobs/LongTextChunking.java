@@ -6,7 +6,7 @@ import dev.sparkformers.pipelines.TokenWindows;
 import java.util.Map;
 
 /**
- * How a job handles texts longer than the model's maximum length: truncation, or sliding windows
+ * The handling of texts longer than the model's maximum length: truncation, or sliding windows
  * that the pipeline combines (see {@link TokenWindows} and {@link ChunkAggregation}).
  *
  * @param enabled whether long texts are processed in windows instead of truncated
@@ -47,12 +47,12 @@ public record LongTextChunking(boolean enabled, Integer window, Integer stride, 
         }
     }
 
-    /** Chunking with the default window (the maximum length) and no overlap. */
-    public static LongTextChunking windows() {
-        return new LongTextChunking(true, null, null, null);
-    }
-
-    /** Adds the pipeline call parameters of these settings to {@code parameters}. */
+    /**
+     * Adds the pipeline call parameters of these settings to {@code parameters}.
+     *
+     * <p>TODO: check the window against the model's maximum length on the driver. Today a window
+     * that is too large passes here and fails every task when the executors sanitize the parameters.
+     */
     public void addTo(Map<String, String> parameters) {
         if (!enabled) {
             return;
@@ -70,7 +70,7 @@ public record LongTextChunking(boolean enabled, Integer window, Integer stride, 
     }
 
     /**
-     * A short description for output metadata and settings fingerprints: {@code truncated}, or
+     * Describes the settings for output metadata and settings fingerprints: {@code truncated}, or
      * {@code chunked} followed by the window, stride and aggregation that were set.
      */
     public String describe() {

@@ -21,7 +21,7 @@ final class LongTextOptions {
                     + " less than the window minus its special tokens. Default: 0.")
     Integer stride;
 
-    /** The settings, with {@code aggregation} for a classifier's window scores or null. */
+    /** Builds the settings, with {@code aggregation} for a classifier's window scores or null. */
     LongTextChunking chunking(String aggregation) {
         return new LongTextChunking(chunkLongTexts, window, stride, aggregation);
     }

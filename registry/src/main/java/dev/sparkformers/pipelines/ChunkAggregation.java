@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How a classification pipeline combines the class scores of a long text's windows (see
+ * The rule by which a classification pipeline combines the class scores of a long text's windows (see
  * {@link TokenWindows}) into the text's scores, parameter {@value #PARAMETER}. HuggingFace's
  * {@code text-classification} pipeline has no such option, so this is Sparkformers' definition:
  * the scores of each window are computed as for a text of its own (after {@code function_to_apply},

@@ -137,7 +137,7 @@ public class EmbeddingClassificationPipeline extends Pipeline<String, float[], C
         return windows.forward(batch, chunks -> scores(embedder.forward(chunks, embedding)), aggregation::apply);
     }
 
-    /** The cosine similarities of each embedding to the centroids, in label order. */
+    /** Computes the cosine similarities of each embedding to the centroids, in label order. */
     private List<float[]> scores(List<float[]> embeddings) {
         List<float[]> rows = new ArrayList<>(embeddings.size());
         for (float[] embedding : embeddings) {

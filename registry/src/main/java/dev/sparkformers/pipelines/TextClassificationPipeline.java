@@ -140,7 +140,7 @@ public class TextClassificationPipeline extends Pipeline<String, float[], Classi
                 aggregation::apply);
     }
 
-    /** The logits of each encoding; one row per model call when the tokenizer has no pad token. */
+    /** Computes the logits of each encoding, one row per model call when the tokenizer has no pad token. */
     private List<float[]> logits(List<Encoding> batch) {
         if (batch.size() > 1 && tokenizer().padTokenId().isEmpty()) {
             LOG.debug("The tokenizer has no pad token; classifying {} rows one at a time", batch.size());

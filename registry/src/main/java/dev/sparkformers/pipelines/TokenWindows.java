@@ -14,7 +14,7 @@ import java.util.function.Function;
  *
  * <p>Each window has at most {@code window} tokens, special tokens included. It repeats the
  * special tokens that the tokenizer's template put before and after the text ({@code [CLS]} and
- * {@code [SEP]} for BERT, none for GPT-2) around a run of the text's content tokens. That run holds
+ * {@code [SEP]} for BERT, none for GPT-2) around a run of the text's content tokens. That run contains
  * at most {@code window} minus the number of special tokens. {@code stride} follows HuggingFace's
  * definition: it is the number of content tokens that consecutive windows share, so each window
  * starts {@code content - stride} tokens after the previous one. The last window is the first
@@ -48,8 +48,8 @@ public record TokenWindows(int window, int stride) {
     static final String STAGE_PARAMETER = "windows";
 
     /**
-     * Encodes a whole text for {@link #split}. A maxLength without truncation only tells the
-     * tokenizer that the length is intended.
+     * Encoding options that keep a whole text for {@link #split}. The maxLength only marks the
+     * long input as intended, because truncation is off.
      */
     static final EncodeOptions WHOLE_TEXT = EncodeOptions.builder().truncation(false).maxLength(Integer.MAX_VALUE)
             .build();
@@ -88,8 +88,8 @@ public record TokenWindows(int window, int stride) {
         if (chunk == null || !chunk) {
             if (window != null || stride != null) {
                 throw new IllegalArgumentException(CHUNK_WINDOW + " and " + CHUNK_STRIDE + " apply only with "
-                        + CHUNK_LONG_TEXTS + "=true, but " + CHUNK_LONG_TEXTS + " is " + (chunk == null ? "not set" : "false")
-                        + "; set it to true or remove them");
+                        + CHUNK_LONG_TEXTS + "=true, but " + CHUNK_LONG_TEXTS + " is "
+                        + (chunk == null ? "not set" : "false") + "; set it to true or remove them");
             }
             return null;
         }
@@ -179,7 +179,7 @@ public record TokenWindows(int window, int stride) {
         return results;
     }
 
-    /** The leading special tokens, the content tokens {@code [start, stop)} and the trailing special tokens. */
+    /** Selects the leading special tokens, the content tokens {@code [start, stop)} and the trailing special tokens. */
     private static Encoding select(Encoding encoding, int leading, int start, int stop, int trailing) {
         int length = encoding.length();
         int[] positions = new int[leading + (stop - start) + trailing];

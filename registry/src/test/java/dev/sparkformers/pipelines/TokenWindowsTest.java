@@ -21,7 +21,7 @@ class TokenWindowsTest {
     private static final long CLS = 101;
     private static final long SEP = 102;
 
-    /** A BERT-style encoding of {@code contentTokens} content tokens. */
+    /** Builds a BERT-style encoding of {@code contentTokens} content tokens. */
     private static Encoding bertEncoding(int contentTokens) {
         long[] ids = new long[contentTokens + 2];
         long[] special = new long[contentTokens + 2];

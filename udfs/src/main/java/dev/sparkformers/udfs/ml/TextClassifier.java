@@ -53,7 +53,8 @@ public class TextClassifier extends TextPipelineStage {
         this.topK = new IntParam(this, "topK", "labels in the scores column, best first; 0 for all",
                 ParamValidators.gtEq(0));
         this.chunkAggregation = new Param<>(this, "chunkAggregation", "with chunkLongTexts: mean or max, how the "
-                + "class scores of a text's windows are combined", ParamValidators.inArray(new String[] {"mean", "max"}));
+                + "class scores of a text's windows are combined",
+                ParamValidators.inArray(new String[] {"mean", "max"}));
         setDefault(outputCol, "label");
         setDefault(scoreCol, "score");
         setDefault(scoresCol, "scores");
