@@ -51,10 +51,19 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "Truncate inputs to N tokens. Default: the model's maximum.")
     private Integer maxLength;
 
+    @Mixin
+    private LongTextOptions longTexts;
+
+    @Option(names = "--chunk-aggregation", paramLabel = "MODE",
+            description = "With --chunk-long-texts: mean or max, how the class scores of a text's windows (after"
+                    + " softmax or sigmoid, or the cosine similarities with --labels) are combined before the label"
+                    + " is chosen. Default: mean.")
+    private String chunkAggregation;
+
     @Override
     public Integer call() throws Exception {
         ClassifyOptions options = new ClassifyOptions(common.io("classify"), model, labels, topK, threshold, maxLength,
-                common.partition(), common.device);
+                longTexts.chunking(chunkAggregation), common.partition(), common.device);
         SparkSession spark = SparkSessions.create("sparkformers-classify", common.master, common.sparkSettings);
         try {
             JobSummary summary = ClassifyJob.run(spark, options);

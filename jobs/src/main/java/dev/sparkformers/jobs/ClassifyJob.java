@@ -93,6 +93,7 @@ public final class ClassifyJob {
         if (options.threshold() != null) {
             parameters.put("threshold", options.threshold().toString());
         }
+        options.chunking().addTo(parameters);
 
         input = PipelineJobs.spread(spark, input, io.partitions());
         long rowsIn = input.count();
@@ -110,6 +111,7 @@ public final class ClassifyJob {
         footer.put("sparkformers.labels", String.join(",", labels));
         footer.put("sparkformers.top_k", options.topK() == null ? "all" : options.topK().toString());
         footer.put("sparkformers.max_length", options.maxLength() != null ? options.maxLength().toString() : "model");
+        footer.put("sparkformers.chunking", options.chunking().describe());
         LOG.info("Classifying {} rows of {} with {} ({}, {} labels) into {}", rowsIn, io.input(), options.model(),
                 task, labels.size(), io.output());
         return PipelineJobs.runAndWrite(spark, io, input, rowsIn, function, counters, model, footer, start);

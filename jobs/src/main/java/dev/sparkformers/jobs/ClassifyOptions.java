@@ -17,15 +17,18 @@ import java.util.Objects;
  * @param threshold with labels: the best score below which the label is the unknown label, or
  *     null for the labels file's threshold
  * @param maxLength longest input in tokens, or null for the model's own limit
+ * @param chunking whether texts longer than the maximum length are truncated or classified in
+ *     windows, and how the windows' scores are combined
  * @param partition chunking and batching of each partition
  * @param device {@code auto}, {@code cpu} or {@code gpu}
  */
 public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, Integer topK, Double threshold,
-        Integer maxLength, PartitionSettings partition, String device) {
+        Integer maxLength, LongTextChunking chunking, PartitionSettings partition, String device) {
 
     public ClassifyOptions {
         Objects.requireNonNull(io, "io is null");
         Objects.requireNonNull(model, "model is null");
+        Objects.requireNonNull(chunking, "chunking is null");
         if (topK != null && topK < 1) {
             throw new IllegalArgumentException("--top-k must be positive, but is " + topK);
         }
@@ -43,14 +46,19 @@ public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, I
      */
     public static ClassifyOptions defaults(String input, String output, String model) {
         return new ClassifyOptions(new PipelineJobs.Io("classify", input, null, output, WriteMode.ERROR_IF_EXISTS,
-                List.of("id"), "text", null, 1.0), model, null, null, null, null, PartitionSettings.defaults(), "auto");
+                List.of("id"), "text", null, 1.0), model, null, null, null, null, LongTextChunking.TRUNCATE,
+                PartitionSettings.defaults(), "auto");
     }
 
     public ClassifyOptions withLabels(String newLabels) {
-        return new ClassifyOptions(io, model, newLabels, topK, threshold, maxLength, partition, device);
+        return new ClassifyOptions(io, model, newLabels, topK, threshold, maxLength, chunking, partition, device);
+    }
+
+    public ClassifyOptions withChunking(LongTextChunking newChunking) {
+        return new ClassifyOptions(io, model, labels, topK, threshold, maxLength, newChunking, partition, device);
     }
 
     public ClassifyOptions withTopK(Integer newTopK) {
-        return new ClassifyOptions(io, model, labels, newTopK, threshold, maxLength, partition, device);
+        return new ClassifyOptions(io, model, labels, newTopK, threshold, maxLength, chunking, partition, device);
     }
 }

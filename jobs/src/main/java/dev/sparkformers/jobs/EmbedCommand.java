@@ -62,11 +62,8 @@ final class EmbedCommand implements Callable<Integer> {
                     + " array<array<float>> of the last hidden state at every token). Default: ${DEFAULT-VALUE}.")
     private String outputValue;
 
-    @Option(names = "--chunk-long-texts",
-            description = "Embed a text longer than the maximum length in windows of at most that many tokens and"
-                    + " average the window embeddings (normalised again when the model normalises), instead of"
-                    + " truncating it.")
-    private boolean chunkLongTexts;
+    @Mixin
+    private LongTextOptions longTexts;
 
     @Option(names = "--ship-model",
             description = "Send the model's files from the driver to the executors (as broadcast chunks of at most"
@@ -92,7 +89,7 @@ final class EmbedCommand implements Callable<Integer> {
         PipelineJobs.Io io = common.io("embed", incremental ? state : common.output);
         EmbedOptions options = new EmbedOptions(io.input(), io.format(), io.output(), io.mode(), model,
                 io.idColumns(), io.textColumn(), maxLength, pooling, normalize, tokenEmbeddings, common.partition(),
-                io.partitions(), common.device, io.maxErrorFraction(), chunkLongTexts, shipModel);
+                io.partitions(), common.device, io.maxErrorFraction(), longTexts.chunking(null), shipModel);
 
         SparkSession spark = SparkSessions.create("sparkformers-embed", common.master, common.sparkSettings);
         try {

@@ -72,9 +72,7 @@ public final class EmbedJob {
             parameters.put("pooling", pooling.configName());
             parameters.put("normalize", Boolean.toString(normalize));
         }
-        if (options.chunkLongTexts()) {
-            parameters.put(SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS, "true");
-        }
+        options.chunking().addTo(parameters);
 
         String task = options.tokenEmbeddings() ? FeatureExtractionPipeline.TASK : SentenceEmbeddingPipeline.TASK;
         ModelHandle handle = new ModelHandle(options.model(), model.fingerprint(), model.weightBytes(),
@@ -128,7 +126,10 @@ public final class EmbedJob {
         footer.put("sparkformers.normalize", Boolean.toString(!options.tokenEmbeddings() && normalize));
         footer.put("sparkformers.dimension", Integer.toString(model.hiddenSize()));
         footer.put("sparkformers.max_length", options.maxLength() != null ? options.maxLength().toString() : "model");
-        footer.put("sparkformers.chunk_long_texts", Boolean.toString(options.chunkLongTexts()));
+        footer.put("sparkformers.chunk_long_texts", Boolean.toString(options.chunking().enabled()));
+        if (options.chunking().enabled()) {
+            footer.put("sparkformers.chunking", options.chunking().describe());
+        }
         return footer;
     }
 

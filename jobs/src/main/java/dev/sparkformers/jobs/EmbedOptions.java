@@ -25,20 +25,29 @@ import java.util.Objects;
  *     default parallelism
  * @param device {@code auto}, {@code cpu} or {@code gpu}
  * @param maxErrorFraction the job fails when a larger fraction of rows has errors
- * @param chunkLongTexts whether texts longer than the maximum length are embedded in windows and
- *     averaged instead of truncated
+ * @param chunking whether texts longer than the maximum length are truncated or embedded in
+ *     windows and averaged, and the windows' size and stride
  * @param shipModel whether to broadcast the checkpoint's files from the driver instead of letting
  *     executors read the model location themselves
  */
 public record EmbedOptions(String input, InputFormat inputFormat, String output, WriteMode mode, String model,
         List<String> idColumns, String textColumn, Integer maxLength, String pooling, Boolean normalize,
         boolean tokenEmbeddings, PartitionSettings partition, Integer partitions, String device,
-        double maxErrorFraction, boolean chunkLongTexts, boolean shipModel) {
+        double maxErrorFraction, LongTextChunking chunking, boolean shipModel) {
 
     public EmbedOptions {
         Objects.requireNonNull(input, "input is null");
         Objects.requireNonNull(output, "output is null");
+        Objects.requireNonNull(chunking, "chunking is null");
         idColumns = List.copyOf(idColumns);
+        if (tokenEmbeddings && chunking.enabled()) {
+            throw new IllegalArgumentException("--chunk-long-texts applies to --output-value sentence_embedding only;"
+                    + " token_embeddings has one vector per token of the truncated text");
+        }
+        if (chunking.aggregation() != null) {
+            throw new IllegalArgumentException("--chunk-aggregation applies to classify only; embed averages the"
+                    + " window embeddings");
+        }
         if (maxLength != null && maxLength < 1) {
             throw new IllegalArgumentException("--max-length must be positive, but is " + maxLength);
         }
@@ -54,59 +63,60 @@ public record EmbedOptions(String input, InputFormat inputFormat, String output,
     /** Options for {@code input} and {@code output} with every other setting at its default. */
     public static EmbedOptions defaults(String input, String output) {
         return new EmbedOptions(input, null, output, WriteMode.ERROR_IF_EXISTS, ModelLocations.DEFAULT_EMBEDDING_MODEL,
-                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", 1.0, false,
-                false);
+                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", 1.0,
+                LongTextChunking.TRUNCATE, false);
     }
 
     public EmbedOptions withMode(WriteMode newMode) {
         return new EmbedOptions(input, inputFormat, output, newMode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withModel(String newModel) {
         return new EmbedOptions(input, inputFormat, output, mode, newModel, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withColumns(List<String> newIdColumns, String newTextColumn) {
         return new EmbedOptions(input, inputFormat, output, mode, model, newIdColumns, newTextColumn, maxLength,
-                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking,
+                shipModel);
     }
 
     public EmbedOptions withPartition(PartitionSettings newPartition, Integer newPartitions) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, newPartition, newPartitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, newPartition, newPartitions, device, maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withTokenEmbeddings(boolean newTokenEmbeddings) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, newTokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, newTokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withMaxErrorFraction(double fraction) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, fraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, fraction, chunking, shipModel);
     }
 
     public EmbedOptions withInputFormat(InputFormat format) {
         return new EmbedOptions(input, format, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withPooling(String newPooling, Boolean newNormalize, Integer newMaxLength) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, newMaxLength,
                 newPooling, newNormalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction,
-                chunkLongTexts, shipModel);
+                chunking, shipModel);
     }
 
-    public EmbedOptions withChunkLongTexts(boolean chunk) {
+    public EmbedOptions withChunking(LongTextChunking newChunking) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunk, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, newChunking, shipModel);
     }
 
     public EmbedOptions withShipModel(boolean newShipModel) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts,
+                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking,
                 newShipModel);
     }
 }

@@ -122,7 +122,7 @@ public final class IncrementalEmbedJob {
         EmbedOptions deltaOptions = new EmbedOptions(stagedInput, InputFormat.PARQUET, embedded, WriteMode.OVERWRITE,
                 options.model(), stagedIds, options.textColumn(), options.maxLength(), options.pooling(),
                 options.normalize(), options.tokenEmbeddings(), options.partition(), options.partitions(),
-                options.device(), 1.0, options.chunkLongTexts(), options.shipModel());
+                options.device(), 1.0, options.chunking(), options.shipModel());
         EmbedJob.run(spark, deltaOptions);
 
         Dataset<Row> fresh = spark.read().parquet(embedded);
@@ -219,14 +219,15 @@ public final class IncrementalEmbedJob {
 
     /**
      * SHA-256 over the model's files and every setting that changes embeddings: pooling,
-     * normalisation, maximum length, the output value and chunking of long texts.
+     * normalisation, maximum length, the output value and chunking of long texts (window and stride
+     * included).
      */
     static String settingsFingerprint(EmbedOptions options, ResolvedModel model) {
         String settings = String.join("|", model.fingerprint(), EmbedJob.pooling(options, model).configName(),
                 Boolean.toString(EmbedJob.normalize(options, model)),
                 options.maxLength() == null ? "model" : options.maxLength().toString(),
                 options.tokenEmbeddings() ? "token_embeddings" : "sentence_embedding",
-                options.chunkLongTexts() ? "chunked" : "truncated");
+                options.chunking().describe());
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(settings.getBytes(StandardCharsets.UTF_8)));

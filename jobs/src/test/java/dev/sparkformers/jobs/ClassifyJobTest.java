@@ -1,7 +1,10 @@
 package dev.sparkformers.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sparkformers.pipelines.Classification;
+import dev.sparkformers.pipelines.Pipelines;
+import dev.sparkformers.pipelines.TextClassificationPipeline;
 import dev.sparkformers.testing.TestCheckpoints;
 import dev.sparkformers.udfs.ModelLocations;
 
@@ -134,5 +140,66 @@ class ClassifyJobTest {
             assertEquals(1.0, scores.get("NEGATIVE") + scores.get("POSITIVE"), 1e-5);
             assertTrue(List.of("NEGATIVE", "POSITIVE").contains(row.getString(row.fieldIndex("label"))));
         }
+    }
+
+    /**
+     * A text of 150 tokens, over twice the tiny head's 64 positions, classified in windows of 32
+     * tokens sharing 8: the job's scores equal the pipeline's, run locally with the same windows,
+     * and differ from the truncated text's.
+     */
+    @Test
+    void modelHeadChunksLongTexts() throws Exception {
+        Path checkpoint = TestCheckpoints.copyGolden("tiny-bert-cls", dir.resolve("bert-cls-chunked"));
+        TestCheckpoints.writeWordLevelTokenizer(checkpoint, 1000, 4);
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            words.append('w').append((i * 37) % 900 + 5).append(' ');
+        }
+        String longText = words.toString().trim();
+        Path input = dir.resolve("long.jsonl");
+        Files.write(input, List.of(JSON.writeValueAsString(Map.of("id", 1, "text", longText)),
+                "{\"id\": 2, \"text\": \"w5 w6 w7\"}"));
+
+        String output = dir.resolve("chunked-out").toString();
+        JobSummary summary = ClassifyJob.run(spark, ClassifyOptions.defaults(input.toString(), output,
+                checkpoint.toString()).withChunking(new LongTextChunking(true, 32, 8, "max")));
+        assertEquals(2, summary.rows());
+        assertEquals(0, summary.errors());
+
+        Map<String, Object> parameters = Map.of("chunk_long_texts", true, "chunk_window", 32, "chunk_stride", 8,
+                "chunk_aggregation", "max", "top_k", "all");
+        try (TextClassificationPipeline pipeline = (TextClassificationPipeline) Pipelines.create(
+                TextClassificationPipeline.TASK, checkpoint)) {
+            List<Classification> expected = pipeline.call(List.of(longText, "w5 w6 w7"), parameters);
+            Classification truncated = pipeline.call(List.of(longText), Map.of("top_k", "all")).get(0);
+            for (Row row : spark.read().parquet(output).collectAsList()) {
+                Classification local = expected.get((int) row.getLong(row.fieldIndex("id")) - 1);
+                Map<String, Float> scores = row.getJavaMap(row.fieldIndex("scores"));
+                assertEquals(local.label(), row.getString(row.fieldIndex("label")));
+                for (String label : List.of("NEGATIVE", "POSITIVE")) {
+                    assertEquals(local.scores().get(label), scores.get(label), 1e-6, label);
+                }
+                assertFalse(row.getBoolean(row.fieldIndex("truncated")));
+                if (row.getLong(row.fieldIndex("id")) == 1) {
+                    assertEquals(152, row.getInt(row.fieldIndex("n_tokens")));
+                    assertNotEquals(truncated.scores(), local.scores(), "windows change the scores");
+                }
+            }
+        }
+    }
+
+    @Test
+    void chunkOptionsWithoutChunkingFail() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> new LongTextChunking(false, 32, null, null));
+        assertEquals("--chunk-window, --chunk-stride and --chunk-aggregation apply only with --chunk-long-texts; add"
+                + " it or remove them", error.getMessage());
+        IllegalArgumentException stride = assertThrows(IllegalArgumentException.class,
+                () -> new LongTextChunking(true, 32, 32, null));
+        assertEquals("--chunk-stride 32 must be smaller than --chunk-window 32; use a smaller stride or a larger"
+                + " window", stride.getMessage());
+        IllegalArgumentException aggregation = assertThrows(IllegalArgumentException.class,
+                () -> new LongTextChunking(true, null, null, "median"));
+        assertEquals("chunk_aggregation must be mean or max, but is 'median'", aggregation.getMessage());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparkformers.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,19 @@ class JobCommandsTest {
 
     @Test
     void embedHelpListsChunking() {
-        assertTrue(help("embed").contains("--chunk-long-texts"));
+        String help = help("embed");
+        for (String option : new String[] {"--chunk-long-texts", "--chunk-window", "--chunk-stride"}) {
+            assertTrue(help.contains(option), option + " missing from:\n" + help);
+        }
+        assertFalse(help.contains("--chunk-aggregation=MODE"), "embed averages windows and has no aggregation option");
+    }
+
+    @Test
+    void classifyHelpListsChunking() {
+        String help = help("classify");
+        for (String option : new String[] {"--chunk-long-texts", "--chunk-window", "--chunk-stride",
+            "--chunk-aggregation"}) {
+            assertTrue(help.contains(option), option + " missing from:\n" + help);
+        }
     }
 }

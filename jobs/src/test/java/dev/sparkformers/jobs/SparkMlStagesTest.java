@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparkformers.pipelines.Classification;
+import dev.sparkformers.pipelines.Pipelines;
+import dev.sparkformers.pipelines.TextClassificationPipeline;
+import dev.sparkformers.testing.TestCheckpoints;
 import dev.sparkformers.udfs.Sparkformers;
 import dev.sparkformers.udfs.ml.TextClassifier;
 import dev.sparkformers.udfs.ml.TextEmbedder;
@@ -13,6 +17,7 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +89,40 @@ class SparkMlStagesTest {
                 assertNull(row.get(row.fieldIndex("vector")));
                 assertEquals("text is null", row.getString(row.fieldIndex("embed_error")));
             }
+        }
+    }
+
+    /** A classifier stage with windows keeps its chunk Params through save and load and classifies as the pipeline. */
+    @Test
+    void classifierChunkParamsSaveAndApply() throws Exception {
+        Path checkpoint = TestCheckpoints.copyGolden("tiny-bert-cls", dir.resolve("bert-cls-stage"));
+        TestCheckpoints.writeWordLevelTokenizer(checkpoint, 1000, 4);
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 150; i++) {
+            words.append('w').append((i * 37) % 900 + 5).append(' ');
+        }
+        String longText = words.toString().trim();
+
+        TextClassifier classifier = new TextClassifier().setModel(checkpoint.toString()).setChunkLongTexts(true)
+                .setChunkWindow(32).setChunkStride(8).setChunkAggregation("max");
+        String path = dir.resolve("chunked-classifier").toString();
+        classifier.write().overwrite().save(path);
+        TextClassifier loaded = TextClassifier.load(path);
+        assertEquals(true, loaded.getOrDefault(loaded.chunkLongTexts()));
+        assertEquals(32, loaded.getOrDefault(loaded.chunkWindow()));
+        assertEquals(8, loaded.getOrDefault(loaded.chunkStride()));
+        assertEquals("max", loaded.getOrDefault(loaded.chunkAggregation()));
+
+        Dataset<Row> texts = spark.createDataset(List.of(longText), Encoders.STRING()).toDF("text");
+        Row row = loaded.transform(texts).collectAsList().get(0);
+        try (TextClassificationPipeline pipeline = (TextClassificationPipeline) Pipelines.create(
+                TextClassificationPipeline.TASK, checkpoint)) {
+            Classification expected = pipeline.call(List.of(longText), Map.of("chunk_long_texts", true,
+                    "chunk_window", 32, "chunk_stride", 8, "chunk_aggregation", "max", "top_k", "all")).get(0);
+            assertEquals(expected.label(), row.getString(row.fieldIndex("label")));
+            Map<String, Float> scores = row.getJavaMap(row.fieldIndex("scores"));
+            assertEquals(expected.scores().get("NEGATIVE"), scores.get("NEGATIVE"), 1e-6);
+            assertEquals(expected.scores().get("POSITIVE"), scores.get("POSITIVE"), 1e-6);
         }
     }
 

@@ -16,9 +16,16 @@ import java.util.Map;
  * and its label is the most similar one, or the label set's unknown label when the best score is
  * below the threshold.
  *
- * <p>Parameters: {@code max_length} and {@code chunk_long_texts} (as in
- * {@link SentenceEmbeddingPipeline}), {@code top_k} (as in {@link TextClassificationPipeline}) and
- * {@code threshold} (replaces the label set's). Embeddings use the checkpoint's pooling.
+ * <p>Parameters: {@code max_length}, {@code top_k} (as in {@link TextClassificationPipeline}),
+ * {@code threshold} (replaces the label set's), and {@code chunk_long_texts}, {@code chunk_window},
+ * {@code chunk_stride} and {@code chunk_aggregation}. Embeddings use the checkpoint's pooling. The
+ * raw result of a row is its scores in label order.
+ *
+ * <p>With {@code chunk_long_texts=true}, a text longer than the window is cut into windows (see
+ * {@link TokenWindows}) and each window's cosine similarities to the centroids are computed as
+ * for a text of its own. The text's scores combine the windows' scores label by label by
+ * {@code chunk_aggregation} ({@code mean}, the default, or {@code max}; see
+ * {@link ChunkAggregation}), and the label and threshold apply to the combined scores.
  */
 public class EmbeddingClassificationPipeline extends Pipeline<String, float[], Classification> {
 
@@ -31,11 +38,9 @@ public class EmbeddingClassificationPipeline extends Pipeline<String, float[], C
     /** Setting with the path of a local labels file. */
     public static final String LABELS_FILE_SETTING = "labels_file";
 
-    private static final List<String> EMBEDDING_PARAMETERS = List.of("max_length",
-            SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS);
-
-    private static final List<String> PARAMETERS = List.of("max_length", SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS,
-            TopK.PARAMETER, "threshold");
+    private static final List<String> PARAMETERS = List.of("max_length", TopK.PARAMETER, "threshold",
+            TokenWindows.CHUNK_LONG_TEXTS, TokenWindows.CHUNK_WINDOW, TokenWindows.CHUNK_STRIDE,
+            ChunkAggregation.PARAMETER);
 
     private final SentenceEmbeddingPipeline embedder;
     private final LabelSet labels;
@@ -89,12 +94,22 @@ public class EmbeddingClassificationPipeline extends Pipeline<String, float[], C
     public StageParameters sanitizeParameters(Map<String, ?> parameters) {
         requireKnown(parameters, PARAMETERS, TASK);
         Map<String, Object> embeddingParameters = new HashMap<>();
-        for (String key : EMBEDDING_PARAMETERS) {
-            if (parameters.get(key) != null) {
-                embeddingParameters.put(key, parameters.get(key));
-            }
+        if (parameters.get("max_length") != null) {
+            embeddingParameters.put("max_length", parameters.get("max_length"));
         }
         StageParameters embedding = embedder.sanitizeParameters(embeddingParameters);
+
+        // The windows are combined as scores here, not as embeddings in the embedder.
+        Integer length = (Integer) embedding.preprocess().get("max_length");
+        TokenWindows windows = TokenWindows.fromParameters(parameters, length != null ? length : embedder.maxLength());
+        ChunkAggregation aggregation = ChunkAggregation.fromParameters(parameters, windows);
+        Map<String, Object> preprocess = new HashMap<>(embedding.preprocess());
+        Map<String, Object> forward = new HashMap<>(embedding.forward());
+        if (windows != null) {
+            preprocess.put(TokenWindows.STAGE_PARAMETER, windows);
+            forward.put(TokenWindows.STAGE_PARAMETER, windows);
+            forward.put(ChunkAggregation.PARAMETER, aggregation);
+        }
 
         Map<String, Object> postprocess = new HashMap<>();
         postprocess.put(TopK.PARAMETER, TopK.fromParameters(parameters));
@@ -102,7 +117,7 @@ public class EmbeddingClassificationPipeline extends Pipeline<String, float[], C
         if (threshold != null) {
             postprocess.put("threshold", threshold);
         }
-        return new StageParameters(embedding.preprocess(), embedding.forward(), postprocess);
+        return new StageParameters(preprocess, forward, postprocess);
     }
 
     @Override
@@ -112,20 +127,36 @@ public class EmbeddingClassificationPipeline extends Pipeline<String, float[], C
 
     @Override
     public List<float[]> forward(List<Encoding> batch, Map<String, Object> parameters) {
-        return embedder.forward(batch, parameters);
+        TokenWindows windows = (TokenWindows) parameters.get(TokenWindows.STAGE_PARAMETER);
+        if (windows == null) {
+            return scores(embedder.forward(batch, parameters));
+        }
+        Map<String, Object> embedding = new HashMap<>(parameters);
+        embedding.remove(TokenWindows.STAGE_PARAMETER);
+        ChunkAggregation aggregation = (ChunkAggregation) embedding.remove(ChunkAggregation.PARAMETER);
+        return windows.forward(batch, chunks -> scores(embedder.forward(chunks, embedding)), aggregation::apply);
+    }
+
+    /** Computes the cosine similarities of each embedding to the centroids, in label order. */
+    private List<float[]> scores(List<float[]> embeddings) {
+        List<float[]> rows = new ArrayList<>(embeddings.size());
+        for (float[] embedding : embeddings) {
+            float[] unit = unit(embedding);
+            float[] scores = new float[centroids.length];
+            for (int i = 0; i < centroids.length; i++) {
+                double dot = 0;
+                for (int d = 0; d < unit.length; d++) {
+                    dot += (double) unit[d] * centroids[i][d];
+                }
+                scores[i] = (float) dot;
+            }
+            rows.add(scores);
+        }
+        return rows;
     }
 
     @Override
-    public Classification postprocess(float[] embedding, Encoding input, Map<String, Object> parameters) {
-        float[] unit = unit(embedding);
-        float[] scores = new float[centroids.length];
-        for (int i = 0; i < centroids.length; i++) {
-            double dot = 0;
-            for (int d = 0; d < unit.length; d++) {
-                dot += (double) unit[d] * centroids[i][d];
-            }
-            scores[i] = (float) dot;
-        }
+    public Classification postprocess(float[] scores, Encoding input, Map<String, Object> parameters) {
         TopK topK = (TopK) parameters.getOrDefault(TopK.PARAMETER, TopK.LEGACY_BEST);
         Classification nearest = TextClassificationPipeline.classification(names, scores, topK);
 

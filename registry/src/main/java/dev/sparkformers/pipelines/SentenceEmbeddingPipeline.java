@@ -27,23 +27,23 @@ import java.util.Map;
  * and L2-normalise when the checkpoint's modules include Normalize.
  *
  * <p>Parameters: {@code max_length} (tokens, preprocess), {@code pooling} and {@code normalize}
- * (forward), and {@code chunk_long_texts}. Each output is a {@code float[hidden]}.
+ * (forward), and {@code chunk_long_texts}, {@code chunk_window} and {@code chunk_stride}. Each
+ * output is a {@code float[hidden]}.
  *
- * <p>With {@code chunk_long_texts=true}, a text longer than {@code max_length} is not truncated
- * but split into windows (see {@link #chunks}); each window is embedded as a text of its own
- * (pooled, and normalised when the model normalises), the text's embedding is the unweighted
- * mean of its window embeddings, and that mean is L2-normalised again when the model normalises.
- * A text that fits in one window gets exactly its usual embedding.
+ * <p>With {@code chunk_long_texts=true}, a text longer than the window is not truncated but cut
+ * into windows (see {@link TokenWindows}; the window defaults to {@code max_length} and the stride
+ * to 0). Each window is embedded as a text of its own (pooled, and normalised when the model
+ * normalises), the text's embedding is the unweighted mean of its window embeddings, and that
+ * mean is L2-normalised again when the model normalises. A text that fits in one window gets
+ * exactly its usual embedding.
  */
 public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]> {
 
     /** Task name. */
     public static final String TASK = "sentence-embedding";
 
-    /** Parameter that embeds long texts in windows instead of truncating them. */
-    public static final String CHUNK_LONG_TEXTS = "chunk_long_texts";
-
-    private static final List<String> PARAMETERS = List.of("max_length", "pooling", "normalize", CHUNK_LONG_TEXTS);
+    private static final List<String> PARAMETERS = List.of("max_length", "pooling", "normalize",
+            TokenWindows.CHUNK_LONG_TEXTS, TokenWindows.CHUNK_WINDOW, TokenWindows.CHUNK_STRIDE);
 
     /** Smallest norm divided by, as in {@link Pooling#normalize}. */
     private static final float MIN_NORM = 1e-12f;
@@ -109,10 +109,10 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
         if (normalize != null) {
             forward.put("normalize", normalize);
         }
-        Boolean chunk = booleanParameter(parameters, CHUNK_LONG_TEXTS);
-        if (chunk != null && chunk) {
-            preprocess.put(CHUNK_LONG_TEXTS, true);
-            forward.put(CHUNK_LONG_TEXTS, length != null ? length : maxLength);
+        TokenWindows windows = TokenWindows.fromParameters(parameters, length != null ? length : maxLength);
+        if (windows != null) {
+            preprocess.put(TokenWindows.STAGE_PARAMETER, windows);
+            forward.put(TokenWindows.STAGE_PARAMETER, windows);
         }
         return new StageParameters(preprocess, forward, Map.of());
     }
@@ -121,10 +121,8 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
     public Encoding preprocess(String text, Map<String, Object> parameters) {
         int length = (Integer) parameters.getOrDefault("max_length", maxLength);
         EncodeOptions options = EncodeOptions.builder().truncation(true).maxLength(length).build();
-        if (parameters.containsKey(CHUNK_LONG_TEXTS)) {
-            // The whole text; forward cuts it into windows. A maxLength without truncation only
-            // tells the tokenizer that the length is intended.
-            options = EncodeOptions.builder().truncation(false).maxLength(Integer.MAX_VALUE).build();
+        if (parameters.containsKey(TokenWindows.STAGE_PARAMETER)) {
+            options = TokenWindows.WHOLE_TEXT;
         }
         return tokenizer().encode(text, options);
     }
@@ -133,92 +131,12 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
     public List<float[]> forward(List<Encoding> batch, Map<String, Object> parameters) {
         PoolingMode pooling = (PoolingMode) parameters.getOrDefault("pooling", settings.pooling());
         boolean normalize = (Boolean) parameters.getOrDefault("normalize", settings.normalize());
-        Integer window = (Integer) parameters.get(CHUNK_LONG_TEXTS);
-        if (window == null) {
+        TokenWindows windows = (TokenWindows) parameters.get(TokenWindows.STAGE_PARAMETER);
+        if (windows == null) {
             return embed(batch, pooling, normalize);
         }
-
-        List<Encoding> chunks = new ArrayList<>();
-        int[] chunkCounts = new int[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            List<Encoding> rowChunks = chunks(batch.get(i), window);
-            chunkCounts[i] = rowChunks.size();
-            chunks.addAll(rowChunks);
-        }
-        List<float[]> chunkEmbeddings = embed(chunks, pooling, normalize);
-        List<float[]> embeddings = new ArrayList<>(batch.size());
-        int next = 0;
-        for (int count : chunkCounts) {
-            List<float[]> rowChunks = chunkEmbeddings.subList(next, next + count);
-            next += count;
-            embeddings.add(count == 1 ? rowChunks.get(0) : mean(rowChunks, normalize));
-        }
-        return embeddings;
-    }
-
-    /**
-     * Splits an encoding longer than {@code maxLength} into windows of at most {@code maxLength}
-     * tokens. Each window repeats the special tokens that the tokenizer put before and after the
-     * text ({@code [CLS]} and {@code [SEP]} for BERT) around a consecutive, non-overlapping run of
-     * the text's tokens; the last window holds the remainder. An encoding that fits is returned
-     * alone and unchanged.
-     *
-     * @throws IllegalArgumentException if {@code maxLength} leaves no room for a text token
-     */
-    public static List<Encoding> chunks(Encoding encoding, int maxLength) {
-        int length = encoding.length();
-        if (length <= maxLength) {
-            return List.of(encoding);
-        }
-        long[] special = encoding.specialTokensMask();
-        int leading = 0;
-        while (leading < length && special[leading] == 1) {
-            leading++;
-        }
-        int trailing = 0;
-        while (trailing < length - leading && special[length - 1 - trailing] == 1) {
-            trailing++;
-        }
-        int window = maxLength - leading - trailing;
-        if (window < 1) {
-            throw new IllegalArgumentException("max_length " + maxLength + " leaves no room for text tokens beside the "
-                    + (leading + trailing) + " special tokens; use a larger max_length");
-        }
-
-        List<Encoding> chunks = new ArrayList<>();
-        for (int start = leading; start < length - trailing; start += window) {
-            int end = Math.min(start + window, length - trailing);
-            int[] positions = new int[leading + (end - start) + trailing];
-            int next = 0;
-            for (int i = 0; i < leading; i++) {
-                positions[next++] = i;
-            }
-            for (int i = start; i < end; i++) {
-                positions[next++] = i;
-            }
-            for (int i = length - trailing; i < length; i++) {
-                positions[next++] = i;
-            }
-            chunks.add(select(encoding, positions));
-        }
-        return chunks;
-    }
-
-    private static Encoding select(Encoding encoding, int[] positions) {
-        long[] ids = new long[positions.length];
-        long[] types = new long[positions.length];
-        long[] mask = new long[positions.length];
-        long[] special = new long[positions.length];
-        String[] tokens = new String[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            int position = positions[i];
-            ids[i] = encoding.inputIds()[position];
-            types[i] = encoding.tokenTypeIds()[position];
-            mask[i] = encoding.attentionMask()[position];
-            special[i] = encoding.specialTokensMask()[position];
-            tokens[i] = encoding.tokens()[position];
-        }
-        return new Encoding(ids, types, mask, special, tokens, positions.length, false);
+        return windows.forward(batch, chunks -> embed(chunks, pooling, normalize),
+                chunkEmbeddings -> mean(chunkEmbeddings, normalize));
     }
 
     /** The unweighted mean of {@code vectors}, L2-normalised when {@code normalize} is set. */

@@ -31,7 +31,18 @@ import java.util.Map;
  *
  * <p>Parameters: {@code max_length} (tokens, preprocess), {@code function_to_apply}
  * ({@code sigmoid}, {@code softmax} or {@code none}), {@code top_k} and the legacy
- * {@code return_all_scores} (postprocess, see {@link TopK}). The raw result of a row is its logits.
+ * {@code return_all_scores} (postprocess, see {@link TopK}), and {@code chunk_long_texts},
+ * {@code chunk_window}, {@code chunk_stride} and {@code chunk_aggregation}. The raw result of a row
+ * is its logits.
+ *
+ * <p>With {@code chunk_long_texts=true}, a text longer than the window is not truncated but cut
+ * into windows (see {@link TokenWindows}; the window defaults to {@code max_length} and the stride
+ * to 0). Each window is classified as a text of its own, its logits become scores by
+ * {@code function_to_apply}, and the windows' scores are combined class by class by
+ * {@code chunk_aggregation} ({@code mean}, the default, or {@code max}; see
+ * {@link ChunkAggregation}). The label is the class with the best combined score. The raw result
+ * of such a row is the combined scores, and a text that fits in one window gets exactly its usual
+ * result. HuggingFace's pipeline has no chunking.
  *
  * <p>Unlike HuggingFace, which passes over-long inputs to the model (and fails), inputs are
  * truncated to the model's maximum length and the row reports {@code truncated}. A tokenizer
@@ -47,7 +58,8 @@ public class TextClassificationPipeline extends Pipeline<String, float[], Classi
     private static final Logger LOG = LoggerFactory.getLogger(TextClassificationPipeline.class);
 
     private static final List<String> PARAMETERS = List.of("max_length", "function_to_apply", TopK.PARAMETER,
-            "return_all_scores");
+            "return_all_scores", TokenWindows.CHUNK_LONG_TEXTS, TokenWindows.CHUNK_WINDOW, TokenWindows.CHUNK_STRIDE,
+            ChunkAggregation.PARAMETER);
 
     private final int maxLength;
 
@@ -75,6 +87,7 @@ public class TextClassificationPipeline extends Pipeline<String, float[], Classi
     public StageParameters sanitizeParameters(Map<String, ?> parameters) {
         requireKnown(parameters, PARAMETERS, TASK);
         Map<String, Object> preprocess = new HashMap<>();
+        Map<String, Object> forward = new HashMap<>();
         Map<String, Object> postprocess = new HashMap<>();
         Integer length = intParameter(parameters, "max_length");
         if (length != null) {
@@ -83,35 +96,64 @@ public class TextClassificationPipeline extends Pipeline<String, float[], Classi
             }
             preprocess.put("max_length", length);
         }
-        Object function = parameters.get("function_to_apply");
+        Object named = parameters.get("function_to_apply");
+        ClassificationFunction function = named == null ? null : named instanceof ClassificationFunction f ? f
+                : ClassificationFunction.fromName(named.toString());
         if (function != null) {
-            postprocess.put("function_to_apply", function instanceof ClassificationFunction f ? f
-                    : ClassificationFunction.fromName(function.toString()));
+            postprocess.put("function_to_apply", function);
         }
         postprocess.put(TopK.PARAMETER, TopK.fromParameters(parameters));
-        return new StageParameters(preprocess, Map.of(), postprocess);
+
+        TokenWindows windows = TokenWindows.fromParameters(parameters, length != null ? length : maxLength);
+        ChunkAggregation aggregation = ChunkAggregation.fromParameters(parameters, windows);
+        if (windows != null) {
+            // Windows are combined after function_to_apply, so forward applies it and postprocess
+            // receives scores.
+            preprocess.put(TokenWindows.STAGE_PARAMETER, windows);
+            forward.put(TokenWindows.STAGE_PARAMETER, windows);
+            forward.put(ChunkAggregation.PARAMETER, aggregation);
+            forward.put("function_to_apply", function != null ? function
+                    : ClassificationFunction.forConfig(model().config()));
+            postprocess.put("function_to_apply", ClassificationFunction.NONE);
+        }
+        return new StageParameters(preprocess, forward, postprocess);
     }
 
     @Override
     public Encoding preprocess(String text, Map<String, Object> parameters) {
+        if (parameters.containsKey(TokenWindows.STAGE_PARAMETER)) {
+            return tokenizer().encode(text, TokenWindows.WHOLE_TEXT);
+        }
         int length = (Integer) parameters.getOrDefault("max_length", maxLength);
         return tokenizer().encode(text, EncodeOptions.builder().truncation(true).maxLength(length).build());
     }
 
     @Override
     public List<float[]> forward(List<Encoding> batch, Map<String, Object> parameters) {
+        TokenWindows windows = (TokenWindows) parameters.get(TokenWindows.STAGE_PARAMETER);
+        if (windows == null) {
+            return logits(batch);
+        }
+        ClassificationFunction function = (ClassificationFunction) parameters.get("function_to_apply");
+        ChunkAggregation aggregation = (ChunkAggregation) parameters.get(ChunkAggregation.PARAMETER);
+        return windows.forward(batch, chunks -> logits(chunks).stream().map(function::apply).toList(),
+                aggregation::apply);
+    }
+
+    /** Computes the logits of each encoding, one row per model call when the tokenizer has no pad token. */
+    private List<float[]> logits(List<Encoding> batch) {
         if (batch.size() > 1 && tokenizer().padTokenId().isEmpty()) {
             LOG.debug("The tokenizer has no pad token; classifying {} rows one at a time", batch.size());
             List<float[]> rows = new ArrayList<>(batch.size());
             for (Encoding encoding : batch) {
-                rows.addAll(logits(List.of(encoding)));
+                rows.addAll(paddedLogits(List.of(encoding)));
             }
             return rows;
         }
-        return logits(batch);
+        return paddedLogits(batch);
     }
 
-    private List<float[]> logits(List<Encoding> batch) {
+    private List<float[]> paddedLogits(List<Encoding> batch) {
         BatchEncoding padded = tokenizer().pad(batch);
         try (NDManager manager = model().manager().newSubManager()) {
             ModelOutput output = model().forward(ModelBatches.inputs(model(), padded, manager).build());

@@ -2,6 +2,7 @@ package dev.sparkformers.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkformers.modeling.LoadOptions;
@@ -49,16 +50,40 @@ class ChunkedEmbeddingTest {
     @Test
     void chunkedEqualsMeanOfChunkEmbeddings() {
         String text = longText();
-        Map<String, Object> chunked = Map.of(SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS, true);
+        Map<String, Object> chunked = Map.of(TokenWindows.CHUNK_LONG_TEXTS, true);
         float[] embedding = pipeline.call(List.of(text), chunked).get(0);
 
         // The chunks of the whole encoding, each embedded alone as a row of its own.
         Encoding whole = pipeline.preprocess(text, pipeline.sanitizeParameters(chunked).preprocess());
         assertTrue(whole.length() > 2 * pipeline.maxLength(), "the text spans at least three windows");
-        List<Encoding> chunks = SentenceEmbeddingPipeline.chunks(whole, pipeline.maxLength());
+        List<Encoding> chunks = new TokenWindows(pipeline.maxLength(), 0).split(whole);
         assertEquals((whole.length() - 2 + pipeline.maxLength() - 3) / (pipeline.maxLength() - 2), chunks.size());
+        assertEqualsMeanOfWindows(chunks, embedding);
+    }
+
+    @Test
+    void stridedEqualsMeanOfOverlappingWindows() {
+        String text = longText();
+        Map<String, Object> strided = Map.of(TokenWindows.CHUNK_LONG_TEXTS, true, TokenWindows.CHUNK_WINDOW, 128,
+                TokenWindows.CHUNK_STRIDE, 32);
+        float[] embedding = pipeline.call(List.of(text), strided).get(0);
+
+        Encoding whole = pipeline.preprocess(text, pipeline.sanitizeParameters(strided).preprocess());
+        List<Encoding> windows = new TokenWindows(128, 32).split(whole);
+        assertTrue(windows.size() > 5, "the text spans " + windows.size() + " windows");
+        assertEqualsMeanOfWindows(windows, embedding);
+
+        float[] unstrided = pipeline.call(List.of(text), Map.of(TokenWindows.CHUNK_LONG_TEXTS, true,
+                TokenWindows.CHUNK_WINDOW, 128)).get(0);
+        assertTrue(cosine(embedding, unstrided) < 0.99999, "strided and unstrided embeddings are the same");
+        float[] truncated = pipeline.call(List.of(text), Map.of()).get(0);
+        assertTrue(cosine(embedding, truncated) < 0.9999, "strided and truncated embeddings are the same");
+    }
+
+    /** Checks {@code embedding} against the renormalised mean of the windows embedded one at a time. */
+    private static void assertEqualsMeanOfWindows(List<Encoding> windows, float[] embedding) {
         List<float[]> chunkEmbeddings = new ArrayList<>();
-        for (Encoding chunk : chunks) {
+        for (Encoding chunk : windows) {
             assertTrue(chunk.length() <= pipeline.maxLength());
             assertEquals(pipeline.tokenizer().clsTokenId().getAsLong(), chunk.inputIds()[0]);
             assertEquals(pipeline.tokenizer().sepTokenId().getAsLong(), chunk.inputIds()[chunk.length() - 1]);
@@ -84,15 +109,20 @@ class ChunkedEmbeddingTest {
         }
     }
 
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        for (int d = 0; d < a.length; d++) {
+            dot += (double) a[d] * b[d];
+        }
+        return dot;
+    }
+
     @Test
     void chunkedDiffersFromTruncated() {
         String text = longText();
-        float[] chunked = pipeline.call(List.of(text), Map.of(SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS, true)).get(0);
+        float[] chunked = pipeline.call(List.of(text), Map.of(TokenWindows.CHUNK_LONG_TEXTS, true)).get(0);
         float[] truncated = pipeline.call(List.of(text), Map.of()).get(0);
-        double dot = 0;
-        for (int d = 0; d < chunked.length; d++) {
-            dot += (double) chunked[d] * truncated[d];
-        }
+        double dot = cosine(chunked, truncated);
         assertTrue(dot < 0.9999, "chunked and truncated embeddings have cosine " + dot);
     }
 
@@ -100,7 +130,7 @@ class ChunkedEmbeddingTest {
     void shortTextsAreUnchangedByChunking() {
         List<String> texts = List.of("A short sentence.", "Another one, a little longer than the first.");
         List<float[]> plain = pipeline.call(texts, Map.of());
-        List<float[]> chunked = pipeline.call(texts, Map.of(SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS, true));
+        List<float[]> chunked = pipeline.call(texts, Map.of(TokenWindows.CHUNK_LONG_TEXTS, true));
         for (int i = 0; i < texts.size(); i++) {
             for (int d = 0; d < plain.get(i).length; d++) {
                 assertEquals(plain.get(i)[d], chunked.get(i)[d], 1e-6);
@@ -109,15 +139,27 @@ class ChunkedEmbeddingTest {
     }
 
     @Test
+    void windowTooLargeForMaxLengthFails() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> pipeline.sanitizeParameters(
+                Map.of(TokenWindows.CHUNK_LONG_TEXTS, true, TokenWindows.CHUNK_WINDOW, pipeline.maxLength() + 1)));
+        assertEquals("chunk_window 257 exceeds max_length 256, the longest input the model is given; use a window "
+                + "of at most 256 tokens", error.getMessage());
+        IllegalArgumentException withoutChunking = assertThrows(IllegalArgumentException.class,
+                () -> pipeline.sanitizeParameters(Map.of(TokenWindows.CHUNK_STRIDE, 16)));
+        assertTrue(withoutChunking.getMessage().contains("apply only with chunk_long_texts=true"),
+                withoutChunking.getMessage());
+    }
+
+    @Test
     void chunksRepeatSpecialTokensAndCoverTheText() {
         Encoding whole = pipeline.tokenizer().encode(longText());
-        List<Encoding> chunks = SentenceEmbeddingPipeline.chunks(whole, 64);
+        List<Encoding> chunks = new TokenWindows(64, 0).split(whole);
         int textTokens = 0;
         for (Encoding chunk : chunks) {
             textTokens += chunk.length() - 2;
             assertFalse(chunk.truncated());
         }
         assertEquals(whole.length() - 2, textTokens);
-        assertEquals(List.of(whole), SentenceEmbeddingPipeline.chunks(whole, whole.length()));
+        assertEquals(List.of(whole), new TokenWindows(whole.length(), 0).split(whole));
     }
 }

@@ -1,7 +1,9 @@
 package dev.sparkformers.udfs.ml;
 
+import dev.sparkformers.pipelines.ChunkAggregation;
 import dev.sparkformers.pipelines.EmbeddingClassificationPipeline;
 import dev.sparkformers.pipelines.TextClassificationPipeline;
+import dev.sparkformers.pipelines.TokenWindows;
 import dev.sparkformers.udfs.ClassificationColumns;
 import dev.sparkformers.udfs.OutputColumns;
 
@@ -22,7 +24,9 @@ import java.util.Map;
  * by nearest centroid with a sentence-embedding model. It adds the predicted label (default column
  * {@code label}), its score ({@code score}) and the {@code map<string,float>} of the top
  * {@code topK} labels' scores ({@code scores}; 0 for every label). An empty column name leaves
- * that column out. The labels text is saved with the stage; the model is saved by location.
+ * that column out. With {@code chunkLongTexts}, a long text's class scores combine its windows'
+ * scores by {@code chunkAggregation}. The labels text is saved with the stage; the model is saved
+ * by location.
  */
 public class TextClassifier extends TextPipelineStage {
 
@@ -33,6 +37,7 @@ public class TextClassifier extends TextPipelineStage {
     private final Param<String> scoresCol;
     private final Param<String> labels;
     private final IntParam topK;
+    private final Param<String> chunkAggregation;
 
     public TextClassifier() {
         this(Identifiable$.MODULE$.randomUID("textClassifier"));
@@ -47,11 +52,15 @@ public class TextClassifier extends TextPipelineStage {
                 + "classification with an embedding model; empty to use the model's classification head");
         this.topK = new IntParam(this, "topK", "labels in the scores column, best first; 0 for all",
                 ParamValidators.gtEq(0));
+        this.chunkAggregation = new Param<>(this, "chunkAggregation", "with chunkLongTexts: mean or max, how the "
+                + "class scores of a text's windows are combined",
+                ParamValidators.inArray(new String[] {"mean", "max"}));
         setDefault(outputCol, "label");
         setDefault(scoreCol, "score");
         setDefault(scoresCol, "scores");
         setDefault(labels, "");
         setDefault(topK, 0);
+        setDefault(chunkAggregation, "mean");
     }
 
     /** Reads a saved stage: Spark ML's loaders call this method by reflection. */
@@ -82,6 +91,10 @@ public class TextClassifier extends TextPipelineStage {
 
     public IntParam topK() {
         return topK;
+    }
+
+    public Param<String> chunkAggregation() {
+        return chunkAggregation;
     }
 
     public TextClassifier setInputCol(String value) {
@@ -129,6 +142,26 @@ public class TextClassifier extends TextPipelineStage {
         return this;
     }
 
+    public TextClassifier setChunkLongTexts(boolean value) {
+        set(chunkLongTexts(), value);
+        return this;
+    }
+
+    public TextClassifier setChunkWindow(int value) {
+        set(chunkWindow(), value);
+        return this;
+    }
+
+    public TextClassifier setChunkStride(int value) {
+        set(chunkStride(), value);
+        return this;
+    }
+
+    public TextClassifier setChunkAggregation(String value) {
+        set(chunkAggregation, value);
+        return this;
+    }
+
     public TextClassifier setErrorCol(String value) {
         set(errorCol(), value);
         return this;
@@ -164,6 +197,9 @@ public class TextClassifier extends TextPipelineStage {
         Map<String, String> parameters = super.parameters();
         int k = getInt(topK);
         parameters.put("top_k", k == 0 ? "all" : Integer.toString(k));
+        if (parameters.containsKey(TokenWindows.CHUNK_LONG_TEXTS)) {
+            parameters.put(ChunkAggregation.PARAMETER, getString(chunkAggregation));
+        }
         return parameters;
     }
 

@@ -5,7 +5,6 @@ import dev.sparkformers.udfs.EmbeddingColumns;
 import dev.sparkformers.udfs.ModelHandles;
 import dev.sparkformers.udfs.OutputColumns;
 
-import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable$;
@@ -17,7 +16,8 @@ import java.util.Map;
 /**
  * A Spark ML Transformer that adds sentence embeddings of a text column: an {@code array<float>}
  * column (default {@code embedding}) computed as the embed job computes it, with the checkpoint's
- * pooling and normalisation unless {@code pooling} or {@code normalize} is set.
+ * pooling and normalisation unless {@code pooling} or {@code normalize} is set. With
+ * {@code chunkLongTexts}, a long text's embedding is the mean of its windows' embeddings.
  *
  * <pre>
  * TextEmbedder embedder = new TextEmbedder().setInputCol("text").setOutputCol("embedding");
@@ -32,7 +32,6 @@ public class TextEmbedder extends TextPipelineStage {
     private final Param<String> outputCol;
     private final Param<String> pooling;
     private final Param<String> normalize;
-    private final BooleanParam chunkLongTexts;
 
     public TextEmbedder() {
         this(Identifiable$.MODULE$.randomUID("textEmbedder"));
@@ -44,12 +43,9 @@ public class TextEmbedder extends TextPipelineStage {
         this.pooling = new Param<>(this, "pooling", "mean, cls, max, mean_sqrt_len_tokens or lasttoken; empty for "
                 + "the checkpoint's");
         this.normalize = new Param<>(this, "normalize", "true or false to L2-normalise; empty for the checkpoint's");
-        this.chunkLongTexts = new BooleanParam(this, "chunkLongTexts", "embed texts longer than the maximum length "
-                + "in windows and average them, instead of truncating");
         setDefault(outputCol, "embedding");
         setDefault(pooling, "");
         setDefault(normalize, "");
-        setDefault(chunkLongTexts, false);
     }
 
     /** Reads a saved stage: Spark ML's loaders call this method by reflection. */
@@ -72,10 +68,6 @@ public class TextEmbedder extends TextPipelineStage {
 
     public Param<String> normalize() {
         return normalize;
-    }
-
-    public BooleanParam chunkLongTexts() {
-        return chunkLongTexts;
     }
 
     public TextEmbedder setInputCol(String value) {
@@ -114,7 +106,17 @@ public class TextEmbedder extends TextPipelineStage {
     }
 
     public TextEmbedder setChunkLongTexts(boolean value) {
-        set(chunkLongTexts, value);
+        set(chunkLongTexts(), value);
+        return this;
+    }
+
+    public TextEmbedder setChunkWindow(int value) {
+        set(chunkWindow(), value);
+        return this;
+    }
+
+    public TextEmbedder setChunkStride(int value) {
+        set(chunkStride(), value);
         return this;
     }
 
@@ -151,9 +153,6 @@ public class TextEmbedder extends TextPipelineStage {
         }
         if (!getString(normalize).isEmpty()) {
             parameters.put("normalize", getString(normalize));
-        }
-        if ((Boolean) getOrDefault(chunkLongTexts)) {
-            parameters.put(SentenceEmbeddingPipeline.CHUNK_LONG_TEXTS, "true");
         }
         return parameters;
     }

@@ -1,5 +1,6 @@
 package dev.sparkformers.udfs.ml;
 
+import dev.sparkformers.pipelines.TokenWindows;
 import dev.sparkformers.udfs.ModelHandle;
 import dev.sparkformers.udfs.ModelHandles;
 import dev.sparkformers.udfs.ModelLocations;
@@ -11,6 +12,7 @@ import dev.sparkformers.udfs.TextInput;
 
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -55,6 +57,9 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
     private final IntParam maxLength;
     private final Param<String> device;
     private final Param<String> errorCol;
+    private final BooleanParam chunkLongTexts;
+    private final IntParam chunkWindow;
+    private final IntParam chunkStride;
 
     protected TextPipelineStage(String uid) {
         this.uid = uid;
@@ -70,6 +75,12 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         this.device = new Param<>(this, "device", "auto, cpu or gpu",
                 ParamValidators.inArray(new String[] {"auto", "cpu", "gpu"}));
         this.errorCol = new Param<>(this, "errorCol", "column for the reason a row failed; empty for none");
+        this.chunkLongTexts = new BooleanParam(this, "chunkLongTexts", "process texts longer than the maximum length "
+                + "in windows and combine the window results, instead of truncating");
+        this.chunkWindow = new IntParam(this, "chunkWindow", "with chunkLongTexts: tokens per window, special tokens "
+                + "included; 0 for the maximum length", ParamValidators.gtEq(0));
+        this.chunkStride = new IntParam(this, "chunkStride", "with chunkLongTexts: tokens that consecutive windows "
+                + "share", ParamValidators.gtEq(0));
         setDefault(inputCol, "text");
         setDefault(model, ModelLocations.DEFAULT_EMBEDDING_MODEL);
         setDefault(batchTokens, PartitionSettings.defaults().batchTokens());
@@ -78,6 +89,9 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         setDefault(maxLength, 0);
         setDefault(device, "auto");
         setDefault(errorCol, "");
+        setDefault(chunkLongTexts, false);
+        setDefault(chunkWindow, 0);
+        setDefault(chunkStride, 0);
     }
 
     @Override
@@ -117,6 +131,18 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         return errorCol;
     }
 
+    public BooleanParam chunkLongTexts() {
+        return chunkLongTexts;
+    }
+
+    public IntParam chunkWindow() {
+        return chunkWindow;
+    }
+
+    public IntParam chunkStride() {
+        return chunkStride;
+    }
+
     /** The pipeline task this stage runs. */
     protected abstract String task();
 
@@ -131,6 +157,13 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         Map<String, String> parameters = new HashMap<>();
         if (getInt(maxLength) > 0) {
             parameters.put("max_length", Integer.toString(getInt(maxLength)));
+        }
+        if ((Boolean) getOrDefault(chunkLongTexts)) {
+            parameters.put(TokenWindows.CHUNK_LONG_TEXTS, "true");
+            if (getInt(chunkWindow) > 0) {
+                parameters.put(TokenWindows.CHUNK_WINDOW, Integer.toString(getInt(chunkWindow)));
+            }
+            parameters.put(TokenWindows.CHUNK_STRIDE, Integer.toString(getInt(chunkStride)));
         }
         return parameters;
     }
