@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  * The marker is what makes the publication visible, not the rename.
  *
  * <p>A failure before the old target is deleted removes the temporary directory and leaves any old
- * target as it was. A failure after that keeps the temporary directory, because it may then hold
+ * target as it was. A failure after that keeps the temporary directory, because it may then contain
  * the only complete copy, and the error names it.
  */
 public final class CheckpointPublisher {
