@@ -4,19 +4,15 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
-
-import scala.Tuple2;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +60,7 @@ final class JobConfigFile {
      */
     static JobConfigFile read(String location, Map<String, String> sparkSettings) throws IOException {
         Path path = new Path(location);
-        FileSystem fs = path.getFileSystem(hadoopConfiguration(sparkSettings));
+        FileSystem fs = path.getFileSystem(HadoopSettings.configuration(sparkSettings));
         if (!fs.exists(path)) {
             throw new IOException("Config file " + location + " does not exist");
         }
@@ -267,20 +263,5 @@ final class JobConfigFile {
             return "list";
         }
         return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static Configuration hadoopConfiguration(Map<String, String> sparkSettings) {
-        Configuration conf = new Configuration();
-        for (Tuple2<String, String> setting : new SparkConf().getAll()) {
-            copyHadoopSetting(setting._1(), setting._2(), conf);
-        }
-        sparkSettings.forEach((key, value) -> copyHadoopSetting(key, value, conf));
-        return conf;
-    }
-
-    private static void copyHadoopSetting(String key, String value, Configuration conf) {
-        if (key.startsWith("spark.hadoop.")) {
-            conf.set(key.substring("spark.hadoop.".length()), value);
-        }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
         description = "Runs HuggingFace models over large corpora as Spark jobs.",
         footer = {"", "bin/sparkformers bench runs the throughput benchmark; see docs/benchmarks.md."},
         subcommands = {EmbedCommand.class, ClassifyCommand.class, GenerateCommand.class, DevicesCommand.class,
-            ImportOnnxCommand.class, WriteGlossCorpus.class, CommandLine.HelpCommand.class})
+            ImportOnnxCommand.class, PublishCommand.class, WriteGlossCorpus.class, CommandLine.HelpCommand.class})
 public final class SparkformersCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec

@@ -58,6 +58,8 @@ public final class RemoteCheckpoints {
                     + " directory that holds config.json");
         }
 
+        // TODO: check the _SUCCESS marker of CheckpointPublisher when there is one, so that a checkpoint
+        // that is being moved into place on s3a is not read with only some of its files.
         List<LocatedFileStatus> files = list(fs, root);
         if (files.isEmpty()) {
             throw new IOException("Model directory " + location + " contains no files; pass the checkpoint directory");
