@@ -73,7 +73,9 @@ public class GPT2Attention extends Module {
 
         NDArray scores = attentionScores(query, key); // (B, nh, T, past + T)
         // DJL's where does not broadcast, so the condition and the fill value get the scores' shape.
-        NDArray minimum = scores.getManager().full(scores.getShape(), AttentionMasks.FLOAT32_MIN);
+        NDArray minimum = scores.getManager()
+                .full(scores.getShape(), AttentionMasks.minValue(scores.getDataType()))
+                .toType(scores.getDataType(), false);
         scores = NDArrays.where(causalMask.broadcast(scores.getShape()), scores, minimum);
         if (paddingMask != null) {
             scores = scores.add(paddingMask);
