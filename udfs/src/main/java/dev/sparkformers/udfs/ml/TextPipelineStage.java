@@ -1,5 +1,6 @@
 package dev.sparkformers.udfs.ml;
 
+import dev.sparkformers.udfs.ExecutorPipelines;
 import dev.sparkformers.udfs.ModelHandle;
 import dev.sparkformers.udfs.ModelHandles;
 import dev.sparkformers.udfs.ModelLocations;
@@ -54,6 +55,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
     private final IntParam chunkRows;
     private final IntParam maxLength;
     private final Param<String> device;
+    private final Param<String> dtype;
     private final Param<String> errorCol;
 
     protected TextPipelineStage(String uid) {
@@ -69,6 +71,9 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
                 ParamValidators.gtEq(0));
         this.device = new Param<>(this, "device", "auto, cpu or gpu",
                 ParamValidators.inArray(new String[] {"auto", "cpu", "gpu"}));
+        this.dtype = new Param<>(this, "dtype", "floating-point type of the weights: float32, float16 (GPU only) or"
+                + " auto (the checkpoint's torch_dtype, float16 only on a GPU)",
+                ParamValidators.inArray(new String[] {"float32", "float16", "auto"}));
         this.errorCol = new Param<>(this, "errorCol", "column for the reason a row failed; empty for none");
         setDefault(inputCol, "text");
         setDefault(model, ModelLocations.DEFAULT_EMBEDDING_MODEL);
@@ -77,6 +82,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         setDefault(chunkRows, PartitionSettings.defaults().chunkRows());
         setDefault(maxLength, 0);
         setDefault(device, "auto");
+        setDefault(dtype, "float32");
         setDefault(errorCol, "");
     }
 
@@ -113,6 +119,10 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         return device;
     }
 
+    public Param<String> dtype() {
+        return dtype;
+    }
+
     public Param<String> errorCol() {
         return errorCol;
     }
@@ -135,7 +145,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         return parameters;
     }
 
-    /** Handle settings beside the task and device, such as an embedding classifier's labels. */
+    /** Handle settings beside the task, device and dtype, such as an embedding classifier's labels. */
     protected Map<String, String> handleSettings() {
         return new HashMap<>();
     }
@@ -183,6 +193,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
 
         Map<String, String> settings = handleSettings();
         settings.put(TaskDevices.DEVICE_SETTING, getString(device));
+        settings.put(ExecutorPipelines.DTYPE_SETTING, getString(dtype));
         ModelHandle handle = ModelHandles.resolve(getString(model), task(), settings,
                 dataset.sparkSession().sparkContext().hadoopConfiguration());
         Broadcast<ModelHandle> broadcast = dataset.sparkSession().sparkContext().broadcast(handle,
