@@ -19,13 +19,15 @@ import java.util.Objects;
  * @param maxLength longest input in tokens, or null for the model's own limit
  * @param partition chunking and batching of each partition
  * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param dtype the weights' type: {@code float32}, {@code float16} (GPU only) or {@code auto}
  */
 public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, Integer topK, Double threshold,
-        Integer maxLength, PartitionSettings partition, String device) {
+        Integer maxLength, PartitionSettings partition, String device, String dtype) {
 
     public ClassifyOptions {
         Objects.requireNonNull(io, "io is null");
         Objects.requireNonNull(model, "model is null");
+        PipelineJobs.checkDtype(device, dtype);
         if (topK != null && topK < 1) {
             throw new IllegalArgumentException("--top-k must be positive, but is " + topK);
         }
@@ -43,14 +45,15 @@ public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, I
      */
     public static ClassifyOptions defaults(String input, String output, String model) {
         return new ClassifyOptions(new PipelineJobs.Io("classify", input, null, output, WriteMode.ERROR_IF_EXISTS,
-                List.of("id"), "text", null, 1.0), model, null, null, null, null, PartitionSettings.defaults(), "auto");
+                List.of("id"), "text", null, 1.0), model, null, null, null, null, PartitionSettings.defaults(),
+                "auto", "float32");
     }
 
     public ClassifyOptions withLabels(String newLabels) {
-        return new ClassifyOptions(io, model, newLabels, topK, threshold, maxLength, partition, device);
+        return new ClassifyOptions(io, model, newLabels, topK, threshold, maxLength, partition, device, dtype);
     }
 
     public ClassifyOptions withTopK(Integer newTopK) {
-        return new ClassifyOptions(io, model, labels, newTopK, threshold, maxLength, partition, device);
+        return new ClassifyOptions(io, model, labels, newTopK, threshold, maxLength, partition, device, dtype);
     }
 }

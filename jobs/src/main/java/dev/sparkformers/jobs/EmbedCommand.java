@@ -92,7 +92,7 @@ final class EmbedCommand implements Callable<Integer> {
         PipelineJobs.Io io = common.io("embed", incremental ? state : common.output);
         EmbedOptions options = new EmbedOptions(io.input(), io.format(), io.output(), io.mode(), model,
                 io.idColumns(), io.textColumn(), maxLength, pooling, normalize, tokenEmbeddings, common.partition(),
-                io.partitions(), common.device, io.maxErrorFraction(), chunkLongTexts, shipModel);
+                io.partitions(), common.device, common.dtype, io.maxErrorFraction(), chunkLongTexts, shipModel);
 
         SparkSession spark = SparkSessions.create("sparkformers-embed", common.master, common.sparkSettings);
         try {

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param partitions number of partitions to spread the input over, or null to use at least the
  *     default parallelism
  * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param dtype the weights' type: {@code float32}, {@code float16} (GPU only) or {@code auto}
  * @param maxErrorFraction the job fails when a larger fraction of rows has errors
  * @param chunkLongTexts whether texts longer than the maximum length are embedded in windows and
  *     averaged instead of truncated
@@ -32,13 +33,14 @@ import java.util.Objects;
  */
 public record EmbedOptions(String input, InputFormat inputFormat, String output, WriteMode mode, String model,
         List<String> idColumns, String textColumn, Integer maxLength, String pooling, Boolean normalize,
-        boolean tokenEmbeddings, PartitionSettings partition, Integer partitions, String device,
+        boolean tokenEmbeddings, PartitionSettings partition, Integer partitions, String device, String dtype,
         double maxErrorFraction, boolean chunkLongTexts, boolean shipModel) {
 
     public EmbedOptions {
         Objects.requireNonNull(input, "input is null");
         Objects.requireNonNull(output, "output is null");
         idColumns = List.copyOf(idColumns);
+        PipelineJobs.checkDtype(device, dtype);
         if (maxLength != null && maxLength < 1) {
             throw new IllegalArgumentException("--max-length must be positive, but is " + maxLength);
         }
@@ -54,59 +56,65 @@ public record EmbedOptions(String input, InputFormat inputFormat, String output,
     /** Options for {@code input} and {@code output} with every other setting at its default. */
     public static EmbedOptions defaults(String input, String output) {
         return new EmbedOptions(input, null, output, WriteMode.ERROR_IF_EXISTS, ModelLocations.DEFAULT_EMBEDDING_MODEL,
-                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", 1.0, false,
+                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", "float32", 1.0, false,
                 false);
     }
 
     public EmbedOptions withMode(WriteMode newMode) {
         return new EmbedOptions(input, inputFormat, output, newMode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withModel(String newModel) {
         return new EmbedOptions(input, inputFormat, output, mode, newModel, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withColumns(List<String> newIdColumns, String newTextColumn) {
         return new EmbedOptions(input, inputFormat, output, mode, model, newIdColumns, newTextColumn, maxLength,
-                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                pooling, normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withPartition(PartitionSettings newPartition, Integer newPartitions) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, newPartition, newPartitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, newPartition, newPartitions, device, dtype,
+                maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withTokenEmbeddings(boolean newTokenEmbeddings) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, newTokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, newTokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withMaxErrorFraction(double fraction) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, fraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype, fraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withInputFormat(InputFormat format) {
         return new EmbedOptions(input, format, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withPooling(String newPooling, Boolean newNormalize, Integer newMaxLength) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, newMaxLength,
-                newPooling, newNormalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction,
+                newPooling, newNormalize, tokenEmbeddings, partition, partitions, device, dtype, maxErrorFraction,
                 chunkLongTexts, shipModel);
     }
 
     public EmbedOptions withChunkLongTexts(boolean chunk) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunk, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype, maxErrorFraction, chunk, shipModel);
     }
 
     public EmbedOptions withShipModel(boolean newShipModel) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunkLongTexts,
+                normalize, tokenEmbeddings, partition, partitions, device, dtype, maxErrorFraction, chunkLongTexts,
                 newShipModel);
     }
 }
