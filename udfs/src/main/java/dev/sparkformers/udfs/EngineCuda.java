@@ -7,7 +7,7 @@ import dev.sparkformers.runtime.DjlRuntime;
 
 /**
  * What DJL's PyTorch engine reports about CUDA in this JVM: whether its native library is a CUDA
- * build and how many CUDA devices it sees. DJL returns a GPU count of 0 for a CPU build of
+ * build and how many CUDA devices it finds. DJL returns a GPU count of 0 for a CPU build of
  * libtorch whatever the machine has, so both facts are kept to tell the two causes apart.
  *
  * @param pytorchVersion the PyTorch version of the loaded native library

@@ -55,7 +55,7 @@ public final class ExecutorPipelines {
         return handle.cacheKey() + "@" + device + "/" + dtype;
     }
 
-    /** The handle's dtype setting, float32 when it is absent. */
+    /** Parses the handle's dtype setting, float32 when it is absent. */
     static TorchDtype dtype(ModelHandle handle) {
         return TorchDtype.fromName(handle.setting(DTYPE_SETTING, TorchDtype.FLOAT32.configName()));
     }

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  *
  * <p>The policy is the job's {@code --device} option or the Spark ML stages' {@code device}
  * param. Before a GPU is used, DJL's PyTorch engine is asked whether it can reach it, because the
- * default build bundles the CPU flavour of libtorch, which sees no GPU on any machine.
+ * default build bundles the CPU flavour of libtorch, which finds no GPU on any machine.
  */
 public final class TaskDevices {
 
@@ -89,8 +89,8 @@ public final class TaskDevices {
     /**
      * Checks that the engine can run on {@code device}.
      *
-     * @throws IllegalStateException when the native library is a CPU build, when it sees no CUDA
-     *     device, or when the assigned index is beyond the devices it sees
+     * @throws IllegalStateException when the native library is a CPU build, when it finds no CUDA
+     *     device, or when the assigned index is beyond the devices it finds
      */
     static void checkUsable(Device device, List<String> addresses, EngineCuda engine) {
         String assigned = "Spark assigned GPU " + String.join(",", addresses) + " to this task, but ";
@@ -110,14 +110,14 @@ public final class TaskDevices {
                     + " that the container is given the GPU, or run with --device cpu.");
         }
         if (device.getDeviceId() >= engine.gpuCount()) {
-            throw new IllegalStateException(assigned + "DJL's PyTorch engine sees only " + engine.gpuCount()
+            throw new IllegalStateException(assigned + "DJL's PyTorch engine finds only " + engine.gpuCount()
                     + " CUDA device(s), numbered from 0 (CUDA_VISIBLE_DEVICES=" + environment("CUDA_VISIBLE_DEVICES")
                     + "). The discovery script must print the indexes CUDA uses in the executor's process, as"
                     + " deploy/gpu-discovery.sh does.");
         }
     }
 
-    /** The GPU addresses Spark assigned to the current task; empty outside a task or without GPUs. */
+    /** Returns the GPU addresses Spark assigned to the current task: none outside a task or without GPUs. */
     public static List<String> assignedAddresses() {
         TaskContext context = TaskContext.get();
         if (context == null) {
@@ -127,7 +127,7 @@ public final class TaskDevices {
         return gpus == null ? List.of() : Arrays.asList(gpus.addresses());
     }
 
-    /** The first GPU address Spark assigned to the current task, or null. */
+    /** Returns the first GPU address Spark assigned to the current task, or null. */
     public static Integer assignedGpu() {
         List<String> addresses = assignedAddresses();
         return addresses.isEmpty() ? null : parseAddress(addresses.get(0));

@@ -65,7 +65,7 @@ class TaskDevicesTest {
     void addressBeyondVisibleDevicesFails() {
         IllegalStateException error = assertThrows(IllegalStateException.class,
                 () -> TaskDevices.select("auto", List.of("3"), TWO_GPUS));
-        assertTrue(error.getMessage().contains("sees only 2 CUDA device(s)"), error.getMessage());
+        assertTrue(error.getMessage().contains("finds only 2 CUDA device(s)"), error.getMessage());
         assertTrue(error.getMessage().contains("gpu-discovery.sh"), error.getMessage());
     }
 
