@@ -15,6 +15,9 @@ import java.util.Locale;
  * on a BF16 array, so BF16 checkpoints are widened to float32 when they load. {@code float16} runs
  * only on a GPU: PyTorch's CPU kernels for half-precision matrix products are slower than its
  * float32 ones, so a CPU load in float16 is rejected instead of silently running slower.
+ *
+ * <p>NOTE: the float16 forward pass has not run on a GPU in this project's builds, which have
+ * none; {@code Float16GpuTest} checks it against float32 wherever CUDA is available.
  */
 public enum TorchDtype {
 

@@ -95,6 +95,8 @@ public class GPT2Attention extends Module {
     private NDArray attentionScores(NDArray query, NDArray key) {
         NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)); // (B, nh, T, past + T)
         if (reorderAndUpcastAttn) {
+            // TODO: HuggingFace computes these scores in float32 even for a float16 model; here they
+            // stay in the model's type.
             double scale = 1.0;
             if (scaleAttnWeights) {
                 scale /= Math.sqrt(headDim);
