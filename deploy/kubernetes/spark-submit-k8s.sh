@@ -3,6 +3,8 @@
 # Usage: deploy/kubernetes/spark-submit-k8s.sh K8S_API_URL IMAGE INPUT OUTPUT [--gpu]
 #   deploy/kubernetes/spark-submit-k8s.sh https://kubernetes.example:6443 registry.example/sparkformers:0.1.0 \
 #     s3a://example-bucket/corpus/ s3a://example-bucket/embeddings/
+# With --gpu, PYTORCH_LIBRARY_PATH (default /opt/libtorch/lib), PYTORCH_FLAVOR (default cu128) and
+# PYTORCH_VERSION (default 2.7.1) name the CUDA build of libtorch in the image.
 set -euo pipefail
 
 if [[ $# -lt 4 ]]; then
@@ -19,6 +21,10 @@ if [[ "${5:-}" == "--gpu" ]]; then
     --conf spark.executor.resource.gpu.discoveryScript=/opt/sparkformers/gpu-discovery.sh
     --conf spark.task.resource.gpu.amount=1
     --conf spark.executor.cores=1
+    # A CUDA build of libtorch 2.7.1 in the image; see "CUDA native libraries" in docs/deployment.md.
+    --conf "spark.executorEnv.PYTORCH_LIBRARY_PATH=${PYTORCH_LIBRARY_PATH:-/opt/libtorch/lib}"
+    --conf "spark.executorEnv.PYTORCH_FLAVOR=${PYTORCH_FLAVOR:-cu128}"
+    --conf "spark.executorEnv.PYTORCH_VERSION=${PYTORCH_VERSION:-2.7.1}"
   )
   device=gpu
 fi

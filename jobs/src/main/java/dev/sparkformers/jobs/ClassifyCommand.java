@@ -63,7 +63,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClassifyOptions options = new ClassifyOptions(common.io("classify"), model, labels, topK, threshold, maxLength,
-                longTexts.chunking(chunkAggregation), common.partition(), common.device);
+                longTexts.chunking(chunkAggregation), common.partition(), common.device, common.dtype);
         SparkSession spark = SparkSessions.create("sparkformers-classify", common.master, common.sparkSettings);
         try {
             JobSummary summary = ClassifyJob.run(spark, options);

@@ -63,6 +63,7 @@ public final class ClassifyJob {
 
         Map<String, String> settings = new HashMap<>();
         settings.put(TaskDevices.DEVICE_SETTING, options.device());
+        settings.put(ExecutorPipelines.DTYPE_SETTING, options.dtype());
         String task;
         List<String> labels;
         if (options.labels() != null) {

@@ -21,14 +21,16 @@ import java.util.Objects;
  *     windows, and how the windows' scores are combined
  * @param partition chunking and batching of each partition
  * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param dtype the weights' type: {@code float32}, {@code float16} (GPU only) or {@code auto}
  */
 public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, Integer topK, Double threshold,
-        Integer maxLength, LongTextChunking chunking, PartitionSettings partition, String device) {
+        Integer maxLength, LongTextChunking chunking, PartitionSettings partition, String device, String dtype) {
 
     public ClassifyOptions {
         Objects.requireNonNull(io, "io is null");
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(chunking, "chunking is null");
+        PipelineJobs.checkDtype(device, dtype);
         if (topK != null && topK < 1) {
             throw new IllegalArgumentException("--top-k must be positive, but is " + topK);
         }
@@ -47,18 +49,21 @@ public record ClassifyOptions(PipelineJobs.Io io, String model, String labels, I
     public static ClassifyOptions defaults(String input, String output, String model) {
         return new ClassifyOptions(new PipelineJobs.Io("classify", input, null, output, WriteMode.ERROR_IF_EXISTS,
                 List.of("id"), "text", null, 1.0), model, null, null, null, null, LongTextChunking.TRUNCATE,
-                PartitionSettings.defaults(), "auto");
+                PartitionSettings.defaults(), "auto", "float32");
     }
 
     public ClassifyOptions withLabels(String newLabels) {
-        return new ClassifyOptions(io, model, newLabels, topK, threshold, maxLength, chunking, partition, device);
+        return new ClassifyOptions(io, model, newLabels, topK, threshold, maxLength, chunking, partition, device,
+                dtype);
     }
 
     public ClassifyOptions withChunking(LongTextChunking newChunking) {
-        return new ClassifyOptions(io, model, labels, topK, threshold, maxLength, newChunking, partition, device);
+        return new ClassifyOptions(io, model, labels, topK, threshold, maxLength, newChunking, partition, device,
+                dtype);
     }
 
     public ClassifyOptions withTopK(Integer newTopK) {
-        return new ClassifyOptions(io, model, labels, newTopK, threshold, maxLength, chunking, partition, device);
+        return new ClassifyOptions(io, model, labels, newTopK, threshold, maxLength, chunking, partition, device,
+                dtype);
     }
 }

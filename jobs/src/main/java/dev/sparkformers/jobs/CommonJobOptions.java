@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The command-line options that the classify and generate commands share with embed: input and
- * output, columns, batching, partitions, device, error tolerance and Spark settings.
+ * output, columns, batching, partitions, device, dtype, error tolerance and Spark settings.
  */
 final class CommonJobOptions {
 
@@ -63,6 +63,13 @@ final class CommonJobOptions {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
             description = "auto (the GPU Spark assigns to a task, else CPU), cpu or gpu. Default: ${DEFAULT-VALUE}.")
     String device;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "float32",
+            description = "Floating-point type of the model weights, as HuggingFace's dtype argument: float32,"
+                    + " float16 (GPU executors only; the forward pass runs in half precision and embeddings are"
+                    + " returned as float32) or auto (the checkpoint's torch_dtype, float16 only on a GPU)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String dtype;
 
     @Option(names = "--max-error-fraction", paramLabel = "F", defaultValue = "1.0",
             description = "Fail the job when more than this fraction of rows has an error. Default: ${DEFAULT-VALUE}.")

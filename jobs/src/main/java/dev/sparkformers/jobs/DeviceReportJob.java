@@ -64,7 +64,7 @@ public final class DeviceReportJob {
         TaskContext task = TaskContext.get();
         ResourceInformation gpus = task.resources().get("gpu").getOrElse(() -> null);
         List<String> addresses = gpus == null ? List.of() : Arrays.asList(gpus.addresses());
-        String device = TaskDevices.forCurrentTask(policy).toString();
+        String device = TaskDevices.scheduledForCurrentTask(policy).toString();
         SparkEnv env = SparkEnv.get();
         return RowFactory.create(partition, env.executorId(), env.blockManager().blockManagerId().host(),
                 addresses, device);

@@ -89,7 +89,8 @@ final class EmbedCommand implements Callable<Integer> {
         PipelineJobs.Io io = common.io("embed", incremental ? state : common.output);
         EmbedOptions options = new EmbedOptions(io.input(), io.format(), io.output(), io.mode(), model,
                 io.idColumns(), io.textColumn(), maxLength, pooling, normalize, tokenEmbeddings, common.partition(),
-                io.partitions(), common.device, io.maxErrorFraction(), longTexts.chunking(null), shipModel);
+                io.partitions(), common.device, common.dtype, io.maxErrorFraction(), longTexts.chunking(null),
+                shipModel);
 
         SparkSession spark = SparkSessions.create("sparkformers-embed", common.master, common.sparkSettings);
         try {

@@ -76,7 +76,8 @@ public final class EmbedJob {
 
         String task = options.tokenEmbeddings() ? FeatureExtractionPipeline.TASK : SentenceEmbeddingPipeline.TASK;
         ModelHandle handle = new ModelHandle(options.model(), model.fingerprint(), model.weightBytes(),
-                Map.of(ExecutorPipelines.TASK_SETTING, task, TaskDevices.DEVICE_SETTING, options.device()));
+                Map.of(ExecutorPipelines.TASK_SETTING, task, TaskDevices.DEVICE_SETTING, options.device(),
+                        ExecutorPipelines.DTYPE_SETTING, options.dtype()));
         ShippedCheckpoint shipped = null;
         if (options.shipModel()) {
             shipped = ShippedCheckpoint.broadcast(JavaSparkContext.fromSparkContext(spark.sparkContext()),

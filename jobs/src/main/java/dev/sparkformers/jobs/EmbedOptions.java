@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param partitions number of partitions to spread the input over, or null to use at least the
  *     default parallelism
  * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param dtype the weights' type: {@code float32}, {@code float16} (GPU only) or {@code auto}
  * @param maxErrorFraction the job fails when a larger fraction of rows has errors
  * @param chunking whether texts longer than the maximum length are truncated or embedded in
  *     windows and averaged, and the windows' size and stride
@@ -32,7 +33,7 @@ import java.util.Objects;
  */
 public record EmbedOptions(String input, InputFormat inputFormat, String output, WriteMode mode, String model,
         List<String> idColumns, String textColumn, Integer maxLength, String pooling, Boolean normalize,
-        boolean tokenEmbeddings, PartitionSettings partition, Integer partitions, String device,
+        boolean tokenEmbeddings, PartitionSettings partition, Integer partitions, String device, String dtype,
         double maxErrorFraction, LongTextChunking chunking, boolean shipModel) {
 
     public EmbedOptions {
@@ -40,6 +41,7 @@ public record EmbedOptions(String input, InputFormat inputFormat, String output,
         Objects.requireNonNull(output, "output is null");
         Objects.requireNonNull(chunking, "chunking is null");
         idColumns = List.copyOf(idColumns);
+        PipelineJobs.checkDtype(device, dtype);
         if (tokenEmbeddings && chunking.enabled()) {
             throw new IllegalArgumentException("--chunk-long-texts applies to --output-value sentence_embedding only;"
                     + " token_embeddings has one vector per token of the truncated text");
@@ -63,60 +65,67 @@ public record EmbedOptions(String input, InputFormat inputFormat, String output,
     /** Options for {@code input} and {@code output} with every other setting at its default. */
     public static EmbedOptions defaults(String input, String output) {
         return new EmbedOptions(input, null, output, WriteMode.ERROR_IF_EXISTS, ModelLocations.DEFAULT_EMBEDDING_MODEL,
-                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto", 1.0,
+                List.of("id"), "text", null, null, null, false, PartitionSettings.defaults(), null, "auto",
+                "float32", 1.0,
                 LongTextChunking.TRUNCATE, false);
     }
 
     public EmbedOptions withMode(WriteMode newMode) {
         return new EmbedOptions(input, inputFormat, output, newMode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withModel(String newModel) {
         return new EmbedOptions(input, inputFormat, output, mode, newModel, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withColumns(List<String> newIdColumns, String newTextColumn) {
         return new EmbedOptions(input, inputFormat, output, mode, model, newIdColumns, newTextColumn, maxLength,
-                pooling, normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking,
+                pooling, normalize, tokenEmbeddings, partition, partitions, device, dtype, maxErrorFraction, chunking,
                 shipModel);
     }
 
     public EmbedOptions withPartition(PartitionSettings newPartition, Integer newPartitions) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, newPartition, newPartitions, device, maxErrorFraction, chunking, shipModel);
+                normalize, tokenEmbeddings, newPartition, newPartitions, device, dtype,
+                maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withTokenEmbeddings(boolean newTokenEmbeddings) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, newTokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
+                normalize, newTokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withMaxErrorFraction(double fraction) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, fraction, chunking, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype, fraction, chunking, shipModel);
     }
 
     public EmbedOptions withInputFormat(InputFormat format) {
         return new EmbedOptions(input, format, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, chunking, shipModel);
     }
 
     public EmbedOptions withPooling(String newPooling, Boolean newNormalize, Integer newMaxLength) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, newMaxLength,
-                newPooling, newNormalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction,
+                newPooling, newNormalize, tokenEmbeddings, partition, partitions, device, dtype, maxErrorFraction,
                 chunking, shipModel);
     }
 
     public EmbedOptions withChunking(LongTextChunking newChunking) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, newChunking, shipModel);
+                normalize, tokenEmbeddings, partition, partitions, device, dtype,
+                maxErrorFraction, newChunking, shipModel);
     }
 
     public EmbedOptions withShipModel(boolean newShipModel) {
         return new EmbedOptions(input, inputFormat, output, mode, model, idColumns, textColumn, maxLength, pooling,
-                normalize, tokenEmbeddings, partition, partitions, device, maxErrorFraction, chunking,
+                normalize, tokenEmbeddings, partition, partitions, device, dtype, maxErrorFraction, chunking,
                 newShipModel);
     }
 }

@@ -93,7 +93,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         GenerateOptions options = new GenerateOptions(common.io("generate"), model, settings,
                 returnFullText == null || returnFullText, seed,
-                common.partition(), common.device);
+                common.partition(), common.device, common.dtype);
 
         SparkSession spark = SparkSessions.create("sparkformers-generate", common.master, common.sparkSettings);
         try {

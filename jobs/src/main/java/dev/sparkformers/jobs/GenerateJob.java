@@ -73,7 +73,7 @@ public final class GenerateJob {
         parameters.put("return_full_text", Boolean.toString(options.returnFullText()));
         ModelHandle handle = new ModelHandle(options.model(), model.fingerprint(), model.weightBytes(),
                 Map.of(ExecutorPipelines.TASK_SETTING, TextGenerationPipeline.TASK,
-                        TaskDevices.DEVICE_SETTING, options.device()));
+                        TaskDevices.DEVICE_SETTING, options.device(), ExecutorPipelines.DTYPE_SETTING, options.dtype()));
 
         input = PipelineJobs.spread(spark, input, io.partitions());
         long rowsIn = input.count();

@@ -18,14 +18,16 @@ import java.util.TreeMap;
  * @param seed the job seed; each row samples with a seed derived from it and the row's id columns
  * @param partition chunking and batching of each partition
  * @param device {@code auto}, {@code cpu} or {@code gpu}
+ * @param dtype the weights' type: {@code float32}, {@code float16} (GPU only) or {@code auto}
  */
 public record GenerateOptions(PipelineJobs.Io io, String model, Map<String, String> generation, boolean returnFullText,
-        long seed, PartitionSettings partition, String device) {
+        long seed, PartitionSettings partition, String device, String dtype) {
 
     public GenerateOptions {
         Objects.requireNonNull(io, "io is null");
         Objects.requireNonNull(model, "model is null");
         generation = Map.copyOf(new TreeMap<>(generation));
+        PipelineJobs.checkDtype(device, dtype);
     }
 
     /**
@@ -34,22 +36,23 @@ public record GenerateOptions(PipelineJobs.Io io, String model, Map<String, Stri
      */
     public static GenerateOptions defaults(String input, String output, String model) {
         return new GenerateOptions(new PipelineJobs.Io("generate", input, null, output, WriteMode.ERROR_IF_EXISTS,
-                List.of("id"), "text", null, 1.0), model, Map.of(), true, 0, PartitionSettings.defaults(), "auto");
+                List.of("id"), "text", null, 1.0), model, Map.of(), true, 0, PartitionSettings.defaults(),
+                "auto", "float32");
     }
 
     public GenerateOptions withGeneration(Map<String, String> newGeneration) {
-        return new GenerateOptions(io, model, newGeneration, returnFullText, seed, partition, device);
+        return new GenerateOptions(io, model, newGeneration, returnFullText, seed, partition, device, dtype);
     }
 
     public GenerateOptions withSeed(long newSeed) {
-        return new GenerateOptions(io, model, generation, returnFullText, newSeed, partition, device);
+        return new GenerateOptions(io, model, generation, returnFullText, newSeed, partition, device, dtype);
     }
 
     public GenerateOptions withIo(PipelineJobs.Io newIo) {
-        return new GenerateOptions(newIo, model, generation, returnFullText, seed, partition, device);
+        return new GenerateOptions(newIo, model, generation, returnFullText, seed, partition, device, dtype);
     }
 
     public GenerateOptions withPartition(PartitionSettings newPartition) {
-        return new GenerateOptions(io, model, generation, returnFullText, seed, newPartition, device);
+        return new GenerateOptions(io, model, generation, returnFullText, seed, newPartition, device, dtype);
     }
 }

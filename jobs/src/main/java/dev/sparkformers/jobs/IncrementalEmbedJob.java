@@ -122,7 +122,7 @@ public final class IncrementalEmbedJob {
         EmbedOptions deltaOptions = new EmbedOptions(stagedInput, InputFormat.PARQUET, embedded, WriteMode.OVERWRITE,
                 options.model(), stagedIds, options.textColumn(), options.maxLength(), options.pooling(),
                 options.normalize(), options.tokenEmbeddings(), options.partition(), options.partitions(),
-                options.device(), 1.0, options.chunking(), options.shipModel());
+                options.device(), options.dtype(), 1.0, options.chunking(), options.shipModel());
         EmbedJob.run(spark, deltaOptions);
 
         Dataset<Row> fresh = spark.read().parquet(embedded);

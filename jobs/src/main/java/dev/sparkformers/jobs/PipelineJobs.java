@@ -1,5 +1,8 @@
 package dev.sparkformers.jobs;
 
+import ai.djl.Device;
+
+import dev.sparkformers.modeling.TorchDtype;
 import dev.sparkformers.udfs.MetadataParquetFormat;
 import dev.sparkformers.udfs.ModelHandle;
 import dev.sparkformers.udfs.PipelinePartitionFunction;
@@ -29,6 +32,20 @@ public final class PipelineJobs {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineJobs.class);
 
     private PipelineJobs() {}
+
+    /**
+     * Checks {@code --dtype} against {@code --device} on the driver, so that a run that cannot
+     * work fails before Spark starts tasks. With {@code --device auto} the device is known only
+     * on the executors, which check again when they load the model.
+     *
+     * @throws IllegalArgumentException for an unknown dtype, or float16 with {@code --device cpu}
+     */
+    static void checkDtype(String device, String dtype) {
+        TorchDtype parsed = TorchDtype.fromName(dtype);
+        if ("cpu".equalsIgnoreCase(device)) {
+            parsed.checkDevice(Device.cpu());
+        }
+    }
 
     /**
      * Where a job reads and writes, and when it fails.

@@ -3,6 +3,7 @@ package dev.sparkformers.generation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import dev.sparkformers.modeling.CausalLMOutputWithPast;
@@ -59,7 +60,8 @@ final class ModelStepper implements AutoCloseable {
             ModelInputs inputs = model.prepareInputsForGeneration(ids, mask, cache, useCache);
             CausalLMOutputWithPast output = model.forward(inputs);
 
-            NDArray last = output.logits().get(new NDIndex(":, -1, :")); // (rows, vocab)
+            // Float32 even for a float16 model, so that the log-softmax and the Java processors run in float32.
+            NDArray last = output.logits().get(new NDIndex(":, -1, :")).toType(DataType.FLOAT32, false); // (rows, vocab)
             float[][] logits = rows(last.toFloatArray(), sequences.length);
             float[][] logProbabilities = withLogProbabilities
                     ? rows(last.logSoftmax(-1).toFloatArray(), sequences.length) : null;

@@ -13,6 +13,7 @@ public final class LoadOptions {
     private static final LoadOptions DEFAULTS = builder().build();
 
     private final Device device;
+    private final TorchDtype dtype;
     private final boolean strict;
     private final boolean ignoreMismatchedSizes;
     private final long seed;
@@ -20,13 +21,14 @@ public final class LoadOptions {
 
     private LoadOptions(Builder builder) {
         this.device = builder.device;
+        this.dtype = builder.dtype;
         this.strict = builder.strict;
         this.ignoreMismatchedSizes = builder.ignoreMismatchedSizes;
         this.seed = builder.seed;
         this.maxParameterBytes = builder.maxParameterBytes;
     }
 
-    /** CPU, not strict, mismatched sizes fail, seed 42, parameters up to the machine's physical memory. */
+    /** CPU, float32, not strict, mismatched sizes fail, seed 42, parameters up to the machine's physical memory. */
     public static LoadOptions defaults() {
         return DEFAULTS;
     }
@@ -38,6 +40,14 @@ public final class LoadOptions {
     /** Device the weights live on. */
     public Device device() {
         return device;
+    }
+
+    /**
+     * Floating-point type of the weights and the forward pass, HuggingFace's {@code dtype}
+     * argument; {@link TorchDtype#AUTO} is resolved against the checkpoint's config when it loads.
+     */
+    public TorchDtype dtype() {
+        return dtype;
     }
 
     /** Whether any missing key fails the load instead of being initialised and reported. */
@@ -67,13 +77,13 @@ public final class LoadOptions {
     }
 
     public Builder toBuilder() {
-        return new Builder().device(device).strict(strict).ignoreMismatchedSizes(ignoreMismatchedSizes).seed(seed)
+        return new Builder().device(device).dtype(dtype).strict(strict).ignoreMismatchedSizes(ignoreMismatchedSizes).seed(seed)
                 .maxParameterBytes(maxParameterBytes);
     }
 
     @Override
     public String toString() {
-        return "LoadOptions{device=" + device + ", strict=" + strict + ", ignoreMismatchedSizes="
+        return "LoadOptions{device=" + device + ", dtype=" + dtype.configName() + ", strict=" + strict + ", ignoreMismatchedSizes="
                 + ignoreMismatchedSizes + ", seed=" + seed + ", maxParameterBytes=" + maxParameterBytes + "}";
     }
 
@@ -81,6 +91,7 @@ public final class LoadOptions {
     public static final class Builder {
 
         private Device device = Device.cpu();
+        private TorchDtype dtype = TorchDtype.FLOAT32;
         private boolean strict;
         private boolean ignoreMismatchedSizes;
         private long seed = 42;
@@ -90,6 +101,11 @@ public final class LoadOptions {
 
         public Builder device(Device device) {
             this.device = Objects.requireNonNull(device, "device is null");
+            return this;
+        }
+
+        public Builder dtype(TorchDtype dtype) {
+            this.dtype = Objects.requireNonNull(dtype, "dtype is null");
             return this;
         }
 

@@ -1,7 +1,10 @@
 package dev.sparkformers.modeling;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 
 import dev.sparkformers.config.PretrainedConfig;
 import dev.sparkformers.nn.Module;
@@ -49,6 +52,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
 
     private final C config;
     private NDManager manager;
+    private DataType dtype;
     private LoadReport loadReport;
 
     protected PreTrainedModel(C config) {
@@ -127,6 +131,18 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
         return manager().getDevice();
     }
 
+    /**
+     * The floating-point type of the weights and of the hidden states, HuggingFace's
+     * {@code model.dtype}: float32, or float16 when the model was loaded with
+     * {@link TorchDtype#FLOAT16} on a GPU.
+     */
+    public DataType dtype() {
+        if (dtype == null) {
+            throw new IllegalStateException("Model has not been loaded or initialised");
+        }
+        return dtype;
+    }
+
     // ---------------------------------------------------------------- loading
 
     /**
@@ -194,11 +210,14 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             throw new IllegalStateException("Model is already loaded; load a new instance instead");
         }
         ModelSizeCheck.checkParameters(this, options);
+        TorchDtype resolved = resolveDtype(options);
         long start = System.nanoTime();
         manager = NDManager.newBaseManager(options.device(), "PyTorch");
         loadReport = loader.load();
-        LOG.info("Loaded {} from {} in {} ms: {} missing, {} unexpected, {} mismatched keys",
-                getClass().getSimpleName(), sourceName, (System.nanoTime() - start) / 1_000_000,
+        castParameters(resolved.dataType());
+        LOG.info("Loaded {} from {} in {} ms on {} in {}: {} missing, {} unexpected, {} mismatched keys",
+                getClass().getSimpleName(), sourceName, (System.nanoTime() - start) / 1_000_000, options.device(),
+                resolved.configName(),
                 loadReport.missingKeys().size(), loadReport.unexpectedKeys().size(),
                 loadReport.mismatchedKeys().size());
         if (!loadReport.missingKeys().isEmpty()) {
@@ -236,6 +255,7 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
             throw new IllegalStateException("Model is already loaded; build a new instance instead");
         }
         ModelSizeCheck.checkParameters(this, options);
+        TorchDtype resolved = resolveDtype(options);
         manager = NDManager.newBaseManager(options.device(), "PyTorch");
         Map<Parameter, String> seen = new IdentityHashMap<>();
         namedParameters().forEach((name, parameter) -> {
@@ -243,7 +263,47 @@ public abstract class PreTrainedModel<C extends PretrainedConfig> extends Module
                 parameter.set(WeightInitializer.initialize(manager, name, parameter, initializerRange(), options.seed()));
             }
         });
+        castParameters(resolved.dataType());
         loadReport = LoadReport.initialised(List.copyOf(namedParameters().keySet()), CheckpointLoader.tiedGroups(this));
+    }
+
+    /**
+     * Resolves {@link TorchDtype#AUTO} against this model's config and checks that the device can
+     * run the result, before any weight is allocated.
+     */
+    private TorchDtype resolveDtype(LoadOptions options) {
+        TorchDtype resolved = options.dtype().resolve(config.torchDtype(), options.device());
+        resolved.checkDevice(options.device());
+        return resolved;
+    }
+
+    /**
+     * Converts the floating-point weights to {@code type}, one tensor at a time, and records the
+     * model's {@link #dtype()}. Loaders fill float32 arrays, so loading needs the float32 model's
+     * memory on the device at its peak. Tied parameters share one array, which is converted once.
+     */
+    private void castParameters(DataType type) {
+        dtype = type;
+        if (type == DataType.FLOAT32) {
+            return;
+        }
+        Map<NDArray, NDArray> converted = new IdentityHashMap<>();
+        for (Parameter parameter : namedParameters().values()) {
+            NDArray weights = parameter.array();
+            if (!weights.getDataType().isFloating() || weights.getDataType() == type) {
+                continue;
+            }
+            NDArray cast = converted.get(weights);
+            if (cast == null) {
+                cast = weights.toType(type, false);
+                NDScope.unregister(cast);
+                cast.attach(manager);
+                cast.setName(weights.getName());
+                converted.put(weights, cast);
+                weights.close();
+            }
+            parameter.set(cast);
+        }
     }
 
     // ---------------------------------------------------------------- saving

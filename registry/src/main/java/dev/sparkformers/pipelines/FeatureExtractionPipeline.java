@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import dev.sparkformers.modeling.ModelOutput;
+import dev.sparkformers.modeling.OutputArrays;
 import dev.sparkformers.modeling.PreTrainedModel;
 import dev.sparkformers.tokenization.BatchEncoding;
 import dev.sparkformers.tokenization.EncodeOptions;
@@ -68,7 +69,7 @@ public class FeatureExtractionPipeline extends Pipeline<String, float[][], float
             NDArray hidden = (NDArray) output.get("last_hidden_state"); // (B, T, H)
             int sequence = (int) hidden.getShape().get(1);
             int width = (int) hidden.getShape().get(2);
-            float[] flat = hidden.toFloatArray();
+            float[] flat = OutputArrays.toFloat32Array(hidden);
             List<float[][]> rows = new ArrayList<>(batch.size());
             for (int b = 0; b < batch.size(); b++) {
                 int tokens = batch.get(b).length();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 
 import dev.sparkformers.auto.AutoModelForMaskedLM;
 import dev.sparkformers.modeling.ModelOutput;
+import dev.sparkformers.modeling.OutputArrays;
 import dev.sparkformers.modeling.PreTrainedModel;
 import dev.sparkformers.tokenization.AutoTokenizer;
 import dev.sparkformers.tokenization.BatchEncoding;
@@ -152,7 +153,7 @@ public class FillMaskPipeline extends Pipeline<String, MaskLogits, List<List<Fil
                 for (int m = 0; m < positions.length; m++) {
                     // Right padding keeps each row's positions unchanged in the padded batch.
                     try (NDArray row = logits.get(b, positions[m])) {
-                        values[m] = row.toFloatArray();
+                        values[m] = OutputArrays.toFloat32Array(row);
                     }
                 }
                 rows.add(new MaskLogits(positions, values));

@@ -20,7 +20,10 @@ public final class Pooling {
 
     private Pooling() {}
 
-    public static NDArray pool(PoolingMode mode, NDArray tokens, NDArray mask) {
+    public static NDArray pool(PoolingMode mode, NDArray hidden, NDArray mask) {
+        // Pooling runs in float32 even for a float16 model: a sum over many tokens can exceed
+        // float16's largest value (65504), and Spark receives float32 embeddings anyway.
+        NDArray tokens = hidden.toType(DataType.FLOAT32, false); // (B, T, H)
         NDArray maskFloat = mask.toType(DataType.FLOAT32, false).expandDims(-1); // (B, T, 1)
         return switch (mode) {
             case MEAN -> masked(tokens, maskFloat).sum(new int[] {1}).div(count(maskFloat));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.sparkformers.auto.AutoModel;
 import dev.sparkformers.modeling.LoadOptions;
 import dev.sparkformers.modeling.ModelOutput;
+import dev.sparkformers.modeling.OutputArrays;
 import dev.sparkformers.modeling.PreTrainedModel;
 import dev.sparkformers.tokenization.AutoTokenizer;
 import dev.sparkformers.tokenization.BatchEncoding;
@@ -173,7 +174,7 @@ public class SentenceEmbeddingPipeline extends Pipeline<String, float[], float[]
             if (normalize) {
                 embeddings = Pooling.normalize(embeddings);
             }
-            return rows(embeddings.toFloatArray(), batch.size());
+            return rows(OutputArrays.toFloat32Array(embeddings), batch.size());
         }
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.sparkformers.auto.AutoModelForSequenceClassification;
 import dev.sparkformers.config.PretrainedConfig;
 import dev.sparkformers.modeling.ModelOutput;
+import dev.sparkformers.modeling.OutputArrays;
 import dev.sparkformers.modeling.PreTrainedModel;
 import dev.sparkformers.tokenization.BatchEncoding;
 import dev.sparkformers.tokenization.EncodeOptions;
@@ -158,7 +159,7 @@ public class TextClassificationPipeline extends Pipeline<String, float[], Classi
         try (NDManager manager = model().manager().newSubManager()) {
             ModelOutput output = model().forward(ModelBatches.inputs(model(), padded, manager).build());
             NDArray logits = (NDArray) output.get("logits"); // (B, labels)
-            return SentenceEmbeddingPipeline.rows(logits.toFloatArray(), batch.size());
+            return SentenceEmbeddingPipeline.rows(OutputArrays.toFloat32Array(logits), batch.size());
         }
     }
 

@@ -92,9 +92,29 @@ public final class DjlRuntime {
                     "Failed to start DJL's PyTorch engine offline. Check that "
                             + "ai.djl.pytorch:pytorch-native-cpu (classifier linux-x86_64) is on the "
                             + "classpath and that the engine cache directory "
-                            + describeEngineCacheDir() + " is writable.",
+                            + describeEngineCacheDir() + " is writable." + describeNativeOverrides(),
                     e);
         }
+    }
+
+    /**
+     * Describes the variables that point DJL at a libtorch other than the bundled CPU build, when
+     * any is set, because a wrong path or flavour there is the usual cause of a failed start.
+     */
+    private static String describeNativeOverrides() {
+        StringBuilder found = new StringBuilder();
+        for (String name : new String[] {"PYTORCH_LIBRARY_PATH", "PYTORCH_FLAVOR", "PYTORCH_VERSION"}) {
+            String value = System.getProperty(name, System.getenv(name));
+            if (value != null) {
+                found.append(found.isEmpty() ? "" : ", ").append(name).append('=').append(value);
+            }
+        }
+        if (found.isEmpty()) {
+            return "";
+        }
+        return " For a CUDA build of libtorch, check " + found + ": PYTORCH_LIBRARY_PATH must be the directory"
+                + " with libtorch.so of PyTorch 2.7.1, and PYTORCH_FLAVOR a flavour of DJL 0.36's JNI library"
+                + " (cpu or cu128).";
     }
 
     private static String describeEngineCacheDir() {

@@ -36,7 +36,10 @@ public class MyGptAttention extends Module {
         NDArray value = splitHeads(v.forward(x));
 
         NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)); // (B, nh, T, T)
-        NDArray minimum = scores.getManager().full(scores.getShape(), AttentionMasks.FLOAT32_MIN);
+        // The fill value takes the scores' type, so that a model loaded in float16 stays in float16.
+        NDArray minimum = scores.getManager()
+                .full(scores.getShape(), AttentionMasks.minValue(scores.getDataType()))
+                .toType(scores.getDataType(), false);
         scores = NDArrays.where(allowed.broadcast(scores.getShape()), scores, minimum);
         NDArray context = scores.softmax(-1).matMul(value); // (B, nh, T, hs)
 

@@ -53,9 +53,10 @@ public class BertModel extends BertPreTrainedModel {
 
     /** The forward pass without scope handling, for head models that run inside their own scope. */
     BaseModelOutputWithPooling run(ModelInputs inputs) {
-        NDArray extendedMask = inputs.attentionMask() == null ? null
-                : AttentionMasks.extendedAttentionMask(inputs.attentionMask());
         NDArray embeddingOutput = embeddings.forward(inputs.inputIds(), inputs.tokenTypeIds(), inputs.positionIds());
+        // The mask takes the hidden states' type: float16 when the weights were loaded in float16.
+        NDArray extendedMask = inputs.attentionMask() == null ? null
+                : AttentionMasks.extendedAttentionMask(inputs.attentionMask(), embeddingOutput.getDataType());
         BaseModelOutput encoded = encoder.forward(embeddingOutput, extendedMask,
                 inputs.outputHiddenStates(config().outputHiddenStates()),
                 inputs.outputAttentions(config().outputAttentions()));

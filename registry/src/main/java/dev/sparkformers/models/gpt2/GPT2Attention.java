@@ -73,7 +73,9 @@ public class GPT2Attention extends Module {
 
         NDArray scores = attentionScores(query, key); // (B, nh, T, past + T)
         // DJL's where does not broadcast, so the condition and the fill value get the scores' shape.
-        NDArray minimum = scores.getManager().full(scores.getShape(), AttentionMasks.FLOAT32_MIN);
+        NDArray minimum = scores.getManager()
+                .full(scores.getShape(), AttentionMasks.minValue(scores.getDataType()))
+                .toType(scores.getDataType(), false);
         scores = NDArrays.where(causalMask.broadcast(scores.getShape()), scores, minimum);
         if (paddingMask != null) {
             scores = scores.add(paddingMask);
@@ -93,6 +95,8 @@ public class GPT2Attention extends Module {
     private NDArray attentionScores(NDArray query, NDArray key) {
         NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)); // (B, nh, T, past + T)
         if (reorderAndUpcastAttn) {
+            // TODO: HuggingFace computes these scores in float32 even for a float16 model; here they
+            // stay in the model's type.
             double scale = 1.0;
             if (scaleAttnWeights) {
                 scale /= Math.sqrt(headDim);

@@ -80,8 +80,9 @@ public class GPT2Model extends GPT2PreTrainedModel {
         NDArray positions = positionIds(inputs, pastLength); // (B or 1, T)
         NDArray hidden = embed(inputs.inputIds(), positions, inputs.tokenTypeIds()); // (B, T, hidden)
         NDArray causalMask = causalMask(inputs.inputIds().getManager(), seqLength, pastLength); // (T, past + T)
+        // (B, 1, 1, past + T), in the hidden states' type: float16 when the weights were loaded in float16.
         NDArray paddingMask = inputs.attentionMask() == null ? null
-                : AttentionMasks.extendedAttentionMask(inputs.attentionMask()); // (B, 1, 1, past + T)
+                : AttentionMasks.extendedAttentionMask(inputs.attentionMask(), hidden.getDataType());
 
         List<NDArray> allHiddenStates = outputHiddenStates ? new ArrayList<>() : null;
         List<NDArray> allAttentions = outputAttentions ? new ArrayList<>() : null;

@@ -172,6 +172,12 @@ public class TextClassifier extends TextPipelineStage {
         return this;
     }
 
+    /** Sets the weights' type: float32 (the default), float16 on GPU executors only, or auto. */
+    public TextClassifier setDtype(String value) {
+        set(dtype(), value);
+        return this;
+    }
+
     @Override
     protected String task() {
         return getString(labels).isEmpty() ? TextClassificationPipeline.TASK : EmbeddingClassificationPipeline.TASK;

@@ -130,6 +130,12 @@ public class TextEmbedder extends TextPipelineStage {
         return this;
     }
 
+    /** Sets the weights' type: float32 (the default), float16 on GPU executors only, or auto. */
+    public TextEmbedder setDtype(String value) {
+        set(dtype(), value);
+        return this;
+    }
+
     @Override
     protected String task() {
         return SentenceEmbeddingPipeline.TASK;

@@ -1,6 +1,7 @@
 package dev.sparkformers.udfs.ml;
 
 import dev.sparkformers.pipelines.TokenWindows;
+import dev.sparkformers.udfs.ExecutorPipelines;
 import dev.sparkformers.udfs.ModelHandle;
 import dev.sparkformers.udfs.ModelHandles;
 import dev.sparkformers.udfs.ModelLocations;
@@ -56,6 +57,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
     private final IntParam chunkRows;
     private final IntParam maxLength;
     private final Param<String> device;
+    private final Param<String> dtype;
     private final Param<String> errorCol;
     private final BooleanParam chunkLongTexts;
     private final IntParam chunkWindow;
@@ -74,6 +76,9 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
                 ParamValidators.gtEq(0));
         this.device = new Param<>(this, "device", "auto, cpu or gpu",
                 ParamValidators.inArray(new String[] {"auto", "cpu", "gpu"}));
+        this.dtype = new Param<>(this, "dtype", "floating-point type of the weights: float32, float16 (GPU only) or"
+                + " auto (the checkpoint's torch_dtype, float16 only on a GPU)",
+                ParamValidators.inArray(new String[] {"float32", "float16", "auto"}));
         this.errorCol = new Param<>(this, "errorCol", "column for the reason a row failed; empty for none");
         this.chunkLongTexts = new BooleanParam(this, "chunkLongTexts", "process texts longer than the maximum length "
                 + "in windows and combine the window results, instead of truncating");
@@ -88,6 +93,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         setDefault(chunkRows, PartitionSettings.defaults().chunkRows());
         setDefault(maxLength, 0);
         setDefault(device, "auto");
+        setDefault(dtype, "float32");
         setDefault(errorCol, "");
         setDefault(chunkLongTexts, false);
         setDefault(chunkWindow, 0);
@@ -125,6 +131,10 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
 
     public Param<String> device() {
         return device;
+    }
+
+    public Param<String> dtype() {
+        return dtype;
     }
 
     public Param<String> errorCol() {
@@ -168,7 +178,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
         return parameters;
     }
 
-    /** Handle settings beside the task and device, such as an embedding classifier's labels. */
+    /** Handle settings beside the task, device and dtype, such as an embedding classifier's labels. */
     protected Map<String, String> handleSettings() {
         return new HashMap<>();
     }
@@ -216,6 +226,7 @@ public abstract class TextPipelineStage extends Transformer implements DefaultPa
 
         Map<String, String> settings = handleSettings();
         settings.put(TaskDevices.DEVICE_SETTING, getString(device));
+        settings.put(ExecutorPipelines.DTYPE_SETTING, getString(dtype));
         ModelHandle handle = ModelHandles.resolve(getString(model), task(), settings,
                 dataset.sparkSession().sparkContext().hadoopConfiguration());
         Broadcast<ModelHandle> broadcast = dataset.sparkSession().sparkContext().broadcast(handle,
