@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -39,10 +40,23 @@ final class ImportOnnxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Checked here so that the message names the option, because the importer reports only the bare path.
+        requireFile(onnx, "ONNX file", "pass the path of the exported MODEL.onnx");
+        requireFile(tokenizer, "--tokenizer file", "pass the model's tokenizer.json");
+
         OnnxImportOptions options = maxSeqLength == null ? OnnxImportOptions.DEFAULTS
                 : OnnxImportOptions.DEFAULTS.withMaxSeqLength(maxSeqLength);
         OnnxImportResult result = OnnxImporter.importModel(onnx, tokenizer, out, options);
         spec.commandLine().getOut().println("Imported " + onnx + " into " + out + ": " + result);
         return 0;
+    }
+
+    private static void requireFile(Path file, String role, String fix) {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(role + " " + file + " does not exist; " + fix);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(role + " " + file + " is not a regular file; " + fix);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkformers.pipelines;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -9,6 +10,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 
 import dev.sparkformers.modeling.BaseModelOutputWithPooling;
+import dev.sparkformers.modeling.LoadOptions;
 import dev.sparkformers.modeling.ModelInputs;
 import dev.sparkformers.models.bert.BertModel;
 import dev.sparkformers.testing.MiniLm;
@@ -31,7 +33,8 @@ import java.util.Map;
  * Live parity with ONNX Runtime: the original ONNX export of all-MiniLM-L6-v2 (from its Maven
  * artifact) and Sparkformers on the imported checkpoint, over texts of 1 to 300+ tokens in padded
  * batches. Last hidden state within 2e-5 at real tokens, mean-pooled normalised embeddings within
- * 1e-5.
+ * 1e-5, both for the model's output pooled here and for {@link SentenceEmbeddingPipeline}'s own
+ * embeddings.
  */
 class OnnxRuntimeParityTest {
 
@@ -98,6 +101,66 @@ class OnnxRuntimeParityTest {
         assertTrue(shortest <= 3 && longest >= 300, "texts must span 1 to 300 tokens, got " + shortest + ".." + longest);
         assertTrue(hiddenMax <= 2e-5, "last_hidden_state differs from ONNX Runtime by " + hiddenMax);
         assertTrue(embeddingMax <= 1e-5, "embeddings differ from ONNX Runtime by " + embeddingMax);
+    }
+
+    @Test
+    void pipelineEmbeddingsMatchOnnxRuntime() throws Exception {
+        List<String> texts = ParityTexts.varied();
+        byte[] onnx;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+            onnx = in.readAllBytes();
+        }
+
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(onnx, new OrtSession.SessionOptions());
+                SentenceEmbeddingPipeline pipeline = SentenceEmbeddingPipeline.fromPretrained(MiniLm.checkpoint(),
+                        LoadOptions.defaults())) {
+            // The comparison below mean-pools and normalises, as all-MiniLM-L6-v2's settings specify.
+            assertEquals(PoolingMode.MEAN, pipeline.settings().pooling());
+            assertTrue(pipeline.settings().normalize());
+
+            // The library's own batching, pooling and normalisation.
+            List<float[]> actual = pipeline.call(texts, Map.of());
+            assertEquals(texts.size(), actual.size());
+
+            // ONNX Runtime on the same token ids: the pipeline's truncation, right padding in batches of 8.
+            EncodeOptions options = EncodeOptions.builder().truncation(true).maxLength(pipeline.maxLength()).build();
+            double max = 0;
+            int atMaxLength = 0;
+            for (int start = 0; start < texts.size(); start += 8) {
+                List<Encoding> rows = new ArrayList<>();
+                for (String text : texts.subList(start, Math.min(start + 8, texts.size()))) {
+                    Encoding encoding = pipeline.tokenizer().encode(text, options);
+                    atMaxLength += encoding.length() == pipeline.maxLength() ? 1 : 0;
+                    rows.add(encoding);
+                }
+                BatchEncoding batch = pipeline.tokenizer().pad(rows, Side.RIGHT);
+                float[][][] hidden = runOnnx(environment, session, batch);
+                long[][] mask = batch.attentionMask();
+                for (int b = 0; b < rows.size(); b++) {
+                    double[] sum = new double[384];
+                    for (int t = 0; t < batch.sequenceLength(); t++) {
+                        if (mask[b][t] == 0) {
+                            continue;
+                        }
+                        for (int h = 0; h < 384; h++) {
+                            sum[h] += hidden[b][t][h];
+                        }
+                    }
+                    // Mean pooling divides by the token count, which normalisation cancels.
+                    double[] expected = normalized(sum);
+                    float[] embedding = actual.get(start + b);
+                    assertEquals(384, embedding.length);
+                    for (int h = 0; h < 384; h++) {
+                        max = Math.max(max, Math.abs(embedding[h] - expected[h]));
+                    }
+                }
+            }
+            System.out.printf("SentenceEmbeddingPipeline vs ONNX Runtime over %d texts (%d cut at max_length %d): "
+                    + "max |diff| %.3g%n", texts.size(), atMaxLength, pipeline.maxLength(), max);
+            assertTrue(atMaxLength > 0, "no text reaches max_length " + pipeline.maxLength() + ", so truncation is untested");
+            assertTrue(max <= 1e-5, "pipeline embeddings differ from ONNX Runtime by " + max);
+        }
     }
 
     private static float[][][] runOnnx(OrtEnvironment environment, OrtSession session, BatchEncoding batch)
