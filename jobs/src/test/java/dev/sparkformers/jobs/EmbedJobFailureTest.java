@@ -105,7 +105,7 @@ class EmbedJobFailureTest {
     }
 
     @Test
-    void outOfMemoryBatchesAreSplitInTheSparkJob() throws IOException {
+    void outOfMemoryBatchesSplitInSparkJob() throws IOException {
         Pipelines.register(new OutOfMemoryAboveRowsPipeline.Factory());
         Path corpus = Files.write(dir.resolve("oom.jsonl"), EmbedJobTest.sampleCorpus().subList(0, 40));
         Dataset<Row> input = spark.read().json(corpus.toString()).select("id", "text").repartition(2);
@@ -116,7 +116,8 @@ class EmbedJobFailureTest {
 
         assertTrue(OutOfMemoryAboveRowsPipeline.FAILED_BATCHES.get() > failedBefore,
                 "no batch ran out of memory, so the split was never exercised");
-        assertTrue(OutOfMemoryAboveRowsPipeline.LARGEST_BATCH.get() <= OutOfMemoryAboveRowsPipeline.MAX_ROWS);
+        assertTrue(OutOfMemoryAboveRowsPipeline.MAX_BATCH_FORWARDED.get()
+                <= OutOfMemoryAboveRowsPipeline.ROWS_THAT_FIT, "a batch too large went through the model");
         assertEquals(plain.keySet(), split.keySet(), "every row comes out once");
         double max = 0;
         for (String id : plain.keySet()) {

@@ -234,7 +234,7 @@ class EmbedJobTest {
     }
 
     @Test
-    void appendAddsRowsAndKeepsTheOldOnes() throws Exception {
+    void appendKeepsOldRowsAndAddsNew() throws Exception {
         Path first = writeLines("append-1.jsonl", sampleCorpus().subList(0, 10));
         Path second = writeLines("append-2.jsonl", sampleCorpus().subList(10, 16));
         String output = dir.resolve("append-out").toString();
@@ -243,9 +243,9 @@ class EmbedJobTest {
         byte[] secondBytes = Files.readAllBytes(second);
         long secondModified = Files.getLastModifiedTime(second).toMillis();
 
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException rejected = assertThrows(IllegalArgumentException.class,
                 () -> EmbedJob.run(spark, EmbedOptions.defaults(second.toString(), output)));
-        assertTrue(refused.getMessage().contains("--mode append"), refused.getMessage());
+        assertTrue(rejected.getMessage().contains("--mode append"), rejected.getMessage());
         assertEquals(10, spark.read().parquet(output).count(), "a rejected run must not write");
 
         JobSummary appended = EmbedJob.run(spark, EmbedOptions.defaults(second.toString(), output)
@@ -266,7 +266,7 @@ class EmbedJobTest {
         assertTrue(java.util.Arrays.equals(secondBytes, Files.readAllBytes(second)), "the input is unchanged");
         assertEquals(secondModified, Files.getLastModifiedTime(second).toMillis());
 
-        // Append adds what the input holds, without deduplicating: appending an input again
+        // Append adds every row of the input without deduplicating: appending an input again
         // repeats its ids. The incremental job is the one that replaces rows by id.
         EmbedJob.run(spark, EmbedOptions.defaults(second.toString(), output).withMode(WriteMode.APPEND));
         List<String> ids = spark.read().parquet(output).select("id").as(org.apache.spark.sql.Encoders.STRING())

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The sentence-embedding pipeline, except that a batch of more than {@link #MAX_ROWS} rows makes
+ * The sentence-embedding pipeline, except that a batch of more than {@link #ROWS_THAT_FIT} rows makes
  * the native engine fail to allocate memory, as a batch too large for the device does.
  */
 final class OutOfMemoryAboveRowsPipeline extends SentenceEmbeddingPipeline {
@@ -24,14 +24,14 @@ final class OutOfMemoryAboveRowsPipeline extends SentenceEmbeddingPipeline {
     /** Task name under which {@link Factory} registers this pipeline. */
     static final String TASK = "test-sentence-embedding-out-of-memory";
 
-    /** Largest batch that fits. */
-    static final int MAX_ROWS = 3;
+    /** Maximum rows of a batch that fits. */
+    static final int ROWS_THAT_FIT = 3;
 
     /** Batches whose allocation failed, over every instance in this JVM. */
     static final AtomicInteger FAILED_BATCHES = new AtomicInteger();
 
-    /** Largest batch that went through the model, over every instance in this JVM. */
-    static final AtomicInteger LARGEST_BATCH = new AtomicInteger();
+    /** Maximum rows of a batch that went through the model, over every instance in this JVM. */
+    static final AtomicInteger MAX_BATCH_FORWARDED = new AtomicInteger();
 
     /**
      * Shape whose float32 storage is 2^62 bytes (4 EiB), more than any 64-bit address space maps.
@@ -45,14 +45,14 @@ final class OutOfMemoryAboveRowsPipeline extends SentenceEmbeddingPipeline {
 
     @Override
     public List<float[]> forward(List<Encoding> batch, Map<String, Object> parameters) {
-        if (batch.size() > MAX_ROWS) {
+        if (batch.size() > ROWS_THAT_FIT) {
             FAILED_BATCHES.incrementAndGet();
             try (NDArray array = model().manager().create(IMPOSSIBLE)) {
                 throw new IllegalStateException("The engine allocated an array of shape " + array.getShape()
                         + "; this test needs an allocation that fails");
             }
         }
-        LARGEST_BATCH.accumulateAndGet(batch.size(), Math::max);
+        MAX_BATCH_FORWARDED.accumulateAndGet(batch.size(), Math::max);
         return super.forward(batch, parameters);
     }
 
