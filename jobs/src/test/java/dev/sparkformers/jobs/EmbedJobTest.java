@@ -234,6 +234,48 @@ class EmbedJobTest {
     }
 
     @Test
+    void appendKeepsOldRowsAndAddsNew() throws Exception {
+        Path first = writeLines("append-1.jsonl", sampleCorpus().subList(0, 10));
+        Path second = writeLines("append-2.jsonl", sampleCorpus().subList(10, 16));
+        String output = dir.resolve("append-out").toString();
+        EmbedJob.run(spark, EmbedOptions.defaults(first.toString(), output));
+        Map<String, List<Float>> before = embeddingsById(output);
+        byte[] secondBytes = Files.readAllBytes(second);
+        long secondModified = Files.getLastModifiedTime(second).toMillis();
+
+        IllegalArgumentException rejected = assertThrows(IllegalArgumentException.class,
+                () -> EmbedJob.run(spark, EmbedOptions.defaults(second.toString(), output)));
+        assertTrue(rejected.getMessage().contains("--mode append"), rejected.getMessage());
+        assertEquals(10, spark.read().parquet(output).count(), "a rejected run must not write");
+
+        JobSummary appended = EmbedJob.run(spark, EmbedOptions.defaults(second.toString(), output)
+                .withMode(WriteMode.APPEND));
+        assertEquals(6, appended.rowsIn(), "the summary counts only the appended rows");
+        assertEquals(6, appended.rows());
+        assertEquals(0, appended.errors());
+        JsonNode written = JSON.readTree(Files.readString(Path.of(output, JobSummary.FILE_NAME)));
+        assertEquals(6, written.get("rows").asLong(), "the summary file describes the latest run");
+
+        assertEquals(16, spark.read().parquet(output).count());
+        Map<String, List<Float>> after = embeddingsById(output);
+        assertEquals(16, after.size(), "no id appears twice");
+        for (Map.Entry<String, List<Float>> old : before.entrySet()) {
+            assertEquals(old.getValue(), after.get(old.getKey()), "old row " + old.getKey() + " changed");
+        }
+        assertTrue(Files.isRegularFile(second), "the input is still there");
+        assertTrue(java.util.Arrays.equals(secondBytes, Files.readAllBytes(second)), "the input is unchanged");
+        assertEquals(secondModified, Files.getLastModifiedTime(second).toMillis());
+
+        // Append adds every row of the input without deduplicating: appending an input again
+        // repeats its ids. The incremental job is the one that replaces rows by id.
+        EmbedJob.run(spark, EmbedOptions.defaults(second.toString(), output).withMode(WriteMode.APPEND));
+        List<String> ids = spark.read().parquet(output).select("id").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        assertEquals(22, ids.size());
+        assertEquals(16, new java.util.HashSet<>(ids).size());
+    }
+
+    @Test
     void outputInsideInputIsRefused() throws Exception {
         Path input = Files.createDirectories(dir.resolve("corpus-dir"));
         Files.writeString(input.resolve("part.jsonl"), "{\"id\": 1, \"text\": \"x\"}\n");
@@ -263,10 +305,13 @@ class EmbedJobTest {
         assertEquals(384, tokens.get(0).size());
     }
 
+    /** Reads an output's embeddings by id, failing on a repeated id. */
     private static Map<String, List<Float>> embeddingsById(String output) {
         Map<String, List<Float>> result = new HashMap<>();
         for (Row row : spark.read().parquet(output).collectAsList()) {
-            result.put(row.getString(row.fieldIndex("id")), row.getList(row.fieldIndex("embedding")));
+            String id = row.getString(row.fieldIndex("id"));
+            List<Float> previous = result.put(id, row.getList(row.fieldIndex("embedding")));
+            assertNull(previous, "id " + id + " appears more than once in " + output);
         }
         return result;
     }

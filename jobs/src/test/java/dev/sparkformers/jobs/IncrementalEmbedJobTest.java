@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sparkformers.hub.BuiltinModels;
+
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,10 +46,12 @@ class IncrementalEmbedJobTest {
         Path first = write("v1.jsonl", documents);
         String state = dir.resolve("state").toString();
 
+        ForwardedRows forwarded = ForwardedRows.listen(spark);
         SnapshotManifest initial = IncrementalEmbedJob.run(spark, options(first), state, null);
         assertEquals("snapshot-00001", initial.snapshot());
         assertEquals(400, initial.added());
         assertEquals(400, initial.documents());
+        assertEquals(400, forwarded.sinceLastRead(), "rows through the model in the first run");
 
         // 10% of texts change, 5% are new, 3% are deleted.
         List<ObjectNode> next = new ArrayList<>();
@@ -72,6 +76,7 @@ class IncrementalEmbedJobTest {
         assertEquals(12, update.deleted());
         assertEquals(388 - 38, update.unchanged());
         assertEquals(408, update.documents());
+        assertEquals(20 + 38, forwarded.sinceLastRead(), "only added and changed rows go through the model");
         assertEquals("snapshot-00002", new SnapshotState(state, conf()).current().orElseThrow());
 
         String full = dir.resolve("full").toString();
@@ -87,8 +92,11 @@ class IncrementalEmbedJobTest {
         }
         assertTrue(max <= 1e-6, "snapshot differs from a full re-embedding by " + max);
 
+        forwarded.sinceLastRead();
         SnapshotManifest again = IncrementalEmbedJob.run(spark, options(second), state, null);
         assertEquals("snapshot-00002", again.snapshot(), "rerunning the same input changes nothing");
+        assertEquals(0, forwarded.sinceLastRead(), "a rerun of the same input embeds nothing");
+        forwarded.close();
     }
 
     @Test
@@ -96,11 +104,87 @@ class IncrementalEmbedJobTest {
         Path input = write("settings.jsonl", documents(50));
         String state = dir.resolve("settings-state").toString();
         IncrementalEmbedJob.run(spark, options(input), state, null);
-        EmbedOptions shorter = options(input).withPooling(null, null, 64);
-        SnapshotManifest manifest = IncrementalEmbedJob.run(spark, shorter, state, null);
-        assertEquals(50, manifest.added());
-        assertEquals(0, manifest.unchanged());
-        assertEquals("snapshot-00002", manifest.snapshot());
+        // Each step changes one setting of the one before it: maximum length, pooling, normalisation.
+        List<EmbedOptions> steps = List.of(options(input).withPooling(null, null, 64),
+                options(input).withPooling("cls", null, 64), options(input).withPooling("cls", false, 64));
+        try (ForwardedRows forwarded = ForwardedRows.listen(spark)) {
+            for (int step = 0; step < steps.size(); step++) {
+                SnapshotManifest manifest = IncrementalEmbedJob.run(spark, steps.get(step), state, null);
+                String setting = List.of("max_length", "pooling", "normalize").get(step);
+                assertEquals(String.format("snapshot-%05d", step + 2), manifest.snapshot(), setting);
+                assertEquals(50, manifest.added(), setting + " changed, so every document is embedded again");
+                assertEquals(0, manifest.unchanged(), setting);
+                assertEquals(50, forwarded.sinceLastRead(), setting);
+            }
+        }
+        Row last = spark.read().parquet(new SnapshotState(state, conf()).snapshotLocation("snapshot-00004")).first();
+        double norm = 0;
+        for (Float value : last.<Float>getList(last.fieldIndex("embedding"))) {
+            norm += value * value;
+        }
+        assertTrue(Math.abs(Math.sqrt(norm) - 1) > 1e-3, "the last snapshot was embedded without normalisation");
+    }
+
+    @Test
+    void changedCheckpointReEmbedsEverything() throws Exception {
+        Path input = write("checkpoint.jsonl", documents(30));
+        String state = dir.resolve("checkpoint-state").toString();
+        Path copy = dir.resolve("checkpoint-copy");
+        copyDirectory(BuiltinModels.defaultEmbeddingModel(), copy);
+        IncrementalEmbedJob.run(spark, options(input), state, null);
+
+        SnapshotManifest same = IncrementalEmbedJob.run(spark, options(input).withModel(copy.toString()), state, null);
+        assertEquals("snapshot-00001", same.snapshot(), "a copy with the same files is the same model");
+
+        flipLowestBitOfWordEmbeddings(copy.resolve("model.safetensors"));
+        try (ForwardedRows forwarded = ForwardedRows.listen(spark)) {
+            SnapshotManifest changed = IncrementalEmbedJob.run(spark, options(input).withModel(copy.toString()),
+                    state, null);
+            assertEquals("snapshot-00002", changed.snapshot());
+            assertEquals(30, changed.added(), "one changed weight makes a different model");
+            assertEquals(0, changed.unchanged());
+            assertEquals(30, forwarded.sinceLastRead());
+        }
+    }
+
+    @Test
+    void failedRowsAreRetriedUntilTheyEmbed() throws Exception {
+        List<ObjectNode> documents = documents(20);
+        documents.get(5).putNull("text");
+        Path broken = write("retry-1.jsonl", documents);
+        String state = dir.resolve("retry-state").toString();
+        SnapshotState snapshots = new SnapshotState(state, conf());
+
+        try (ForwardedRows forwarded = ForwardedRows.listen(spark)) {
+            SnapshotManifest first = IncrementalEmbedJob.run(spark, options(broken), state, null);
+            assertEquals(20, first.added());
+            assertEquals(1, first.failed());
+            assertEquals("text is null", errors(snapshots.snapshotLocation(first.snapshot())).get("doc-5"));
+            assertEquals(20, forwarded.sinceLastRead());
+
+            // A failed document is embedded again on every run until it succeeds.
+            SnapshotManifest again = IncrementalEmbedJob.run(spark, options(broken), state, null);
+            assertEquals("snapshot-00002", again.snapshot(), "a run with a failed document is never a no-op");
+            assertEquals(1, again.retried());
+            assertEquals(19, again.unchanged());
+            assertEquals(1, again.failed());
+            assertEquals(1, forwarded.sinceLastRead(), "only the failed document goes through the model");
+
+            documents.get(5).put("text", "a gloss that was missing and is now repaired");
+            Path fixed = write("retry-2.jsonl", documents);
+            SnapshotManifest repaired = IncrementalEmbedJob.run(spark, options(fixed), state, null);
+            assertEquals("snapshot-00003", repaired.snapshot());
+            assertEquals(1, repaired.retried());
+            assertEquals(0, repaired.changed(), "a failed document counts as retried, not changed");
+            assertEquals(19, repaired.unchanged());
+            assertEquals(0, repaired.failed());
+            assertEquals(20, repaired.documents());
+            assertEquals(1, forwarded.sinceLastRead());
+        }
+        Map<String, String> errors = errors(snapshots.snapshotLocation("snapshot-00003"));
+        assertEquals(20, errors.size());
+        assertTrue(errors.values().stream().allMatch(java.util.Objects::isNull), "errors left: " + errors);
+        assertEquals(384, embeddings(snapshots.snapshotLocation("snapshot-00003")).get("doc-5").size());
     }
 
     @Test
@@ -192,6 +276,56 @@ class IncrementalEmbedJobTest {
             result.put(row.getString(row.fieldIndex("id")), row.getList(row.fieldIndex("embedding")));
         }
         return result;
+    }
+
+    private static Map<String, String> errors(String location) {
+        Map<String, String> result = new HashMap<>();
+        for (Row row : spark.read().parquet(location).collectAsList()) {
+            result.put(row.getString(row.fieldIndex("id")), row.getString(row.fieldIndex("error")));
+        }
+        return result;
+    }
+
+    private static void copyDirectory(Path source, Path target) throws IOException {
+        try (var files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy);
+                }
+            }
+        }
+    }
+
+    /**
+     * Flips the lowest mantissa bit of the first float32 value of the word embeddings, which
+     * changes the file's checksum and the weight by at most 2^-23 (about 1e-7) of its value.
+     */
+    private static void flipLowestBitOfWordEmbeddings(Path safetensors) throws IOException {
+        try (var file = java.nio.channels.FileChannel.open(safetensors, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            file.read(length, 0);
+            int headerLength = (int) length.flip().getLong();
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(headerLength);
+            file.read(header, 8);
+            var tensors = JSON.readTree(new String(header.array(), java.nio.charset.StandardCharsets.UTF_8));
+            String name = null;
+            for (var names = tensors.fieldNames(); names.hasNext();) {
+                String candidate = names.next();
+                if (candidate.endsWith("word_embeddings.weight")) {
+                    name = candidate;
+                }
+            }
+            assertEquals("F32", tensors.get(name).get("dtype").asText(), name);
+            long position = 8L + headerLength + tensors.get(name).get("data_offsets").get(0).asLong();
+            java.nio.ByteBuffer lowByte = java.nio.ByteBuffer.allocate(1);
+            file.read(lowByte, position);
+            lowByte.put(0, (byte) (lowByte.get(0) ^ 1)).rewind();
+            file.write(lowByte, position);
+        }
     }
 
     private static org.apache.hadoop.conf.Configuration conf() {

@@ -64,6 +64,15 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void engineAllocationFailureCountsAsOutOfMemory() {
+        // 2^60 float32 values (4 EiB) exceed any 64-bit address space, so PyTorch's allocator
+        // fails at once and nothing is allocated.
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> model.manager().create(new ai.djl.ndarray.types.Shape(1L << 30, 1L << 30)).close());
+        assertTrue(PipelineRunner.isOutOfMemory(e), "not recognised as out of memory: " + e);
+    }
+
+    @Test
     void singleRowOutOfMemoryFailsTheCall() {
         FakePipeline pipeline = new FakePipeline(batch -> {
             throw new IllegalStateException("CUDA out of memory. Tried to allocate 20.00 GiB");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sparkformers.hub.BuiltinModels;
 import dev.sparkformers.jobs.EmbedJob;
 import dev.sparkformers.jobs.EmbedOptions;
 import dev.sparkformers.jobs.IncrementalEmbedJob;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Incremental embedding with its corpus and state on s3a, against S3Proxy. */
 class S3IncrementalTest {
@@ -107,6 +109,74 @@ class S3IncrementalTest {
 
         SnapshotManifest again = IncrementalEmbedJob.run(spark, options(ROOT + "/corpus/v2.jsonl"), state, null);
         assertEquals("snapshot-00002", again.snapshot());
+    }
+
+    @Test
+    void killedRunOnS3LeavesPreviousSnapshotCurrent() throws Exception {
+        String state = ROOT + "/kill-state";
+        upload("kill-1.jsonl", documents(0, 40));
+        IncrementalEmbedJob.run(spark, options(ROOT + "/corpus/kill-1.jsonl"), state, null);
+        upload("kill-2.jsonl", documents(0, 300));
+
+        // The run is killed as soon as its staged input is complete, so it leaves work files in staging
+        // and dies while loading the model or embedding the delta, before it can move CURRENT.
+        SparkSubmitCommand command = new SparkSubmitCommand("local[2]").hadoop(server.hadoopSettings())
+                .arguments("embed", "--incremental", "--state", state, "--input", ROOT + "/corpus/kill-2.jsonl",
+                        "--model", BuiltinModels.defaultEmbeddingModel().toString());
+        org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(state
+                + "/staging/snapshot-00002/input/_SUCCESS");
+        try (FileSystem fs = FileSystem.newInstance(URI.create(ROOT), server.hadoopConfiguration());
+                ChildProcess driver = ChildProcess.start("incremental run", command.build(),
+                        SparkSubmitCommand.environment(), dir.resolve("killed-run.log"))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!fs.exists(staged) && driver.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(fs.exists(staged), "the run never staged its input; see " + driver.log());
+            assertTrue(driver.isAlive(), "the run finished before it could be killed; see " + driver.log());
+        }
+
+        SnapshotState snapshots = new SnapshotState(state, spark.sparkContext().hadoopConfiguration());
+        assertEquals("snapshot-00001", snapshots.current().orElseThrow(), "the killed run must not move CURRENT");
+        assertEquals(40, spark.read().parquet(snapshots.snapshotLocation("snapshot-00001")).count());
+
+        SnapshotManifest next = IncrementalEmbedJob.run(spark, options(ROOT + "/corpus/kill-2.jsonl"), state, null);
+        assertEquals("snapshot-00002", next.snapshot());
+        assertEquals(260, next.added());
+        assertEquals(40, next.unchanged());
+        assertEquals(300, next.documents());
+        assertEquals("snapshot-00002", snapshots.current().orElseThrow());
+    }
+
+    @Test
+    void changedPoolingOnS3ReEmbedsEverything() throws Exception {
+        String state = ROOT + "/pooling-state";
+        upload("pooling.jsonl", documents(0, 30));
+        String input = ROOT + "/corpus/pooling.jsonl";
+        IncrementalEmbedJob.run(spark, options(input), state, null);
+
+        SnapshotManifest changed = IncrementalEmbedJob.run(spark, options(input).withPooling("cls", null, null),
+                state, null);
+        assertEquals("snapshot-00002", changed.snapshot());
+        assertEquals(30, changed.added(), "a new pooling makes every embedding stale");
+        assertEquals(0, changed.unchanged());
+        assertEquals(30, changed.documents());
+        SnapshotState snapshots = new SnapshotState(state, spark.sparkContext().hadoopConfiguration());
+        assertEquals("snapshot-00002", snapshots.current().orElseThrow());
+    }
+
+    /** Documents {@code doc-from} to {@code doc-(to - 1)} with the sample corpus's glosses. */
+    private static List<ObjectNode> documents(int from, int to) throws Exception {
+        Path corpus = E2eEnvironment.repoRoot().resolve("data/wordnet-glosses/glosses.jsonl");
+        List<String> glosses = Files.readAllLines(corpus);
+        List<ObjectNode> documents = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ObjectNode document = JSON.createObjectNode();
+            document.put("id", "doc-" + i);
+            document.put("text", JSON.readTree(glosses.get(i)).get("text").asText());
+            documents.add(document);
+        }
+        return documents;
     }
 
     private static EmbedOptions options(String input) {

@@ -91,6 +91,17 @@ class S3OutageTest {
         int rerun = submit("rerun", job(output));
         assertEquals(0, rerun, "the rerun after the restart failed; see " + dir.resolve("rerun.log"));
         assertEquals(ROWS, countRows(output));
+
+        // A run that no outage touched gives the reference rows.
+        String cleanOutput = ROOT + "/clean/";
+        int clean = submit("clean", job(cleanOutput));
+        assertEquals(0, clean, "the clean run failed; see " + dir.resolve("clean.log"));
+        Map<String, float[]> expected = EmbeddingOutputs.read(download(cleanOutput));
+        Map<String, float[]> actual = EmbeddingOutputs.read(download(output));
+        assertEquals(ROWS, expected.size());
+        assertEquals(expected.keySet(), actual.keySet(), "the rerun must hold the clean run's ids, each once");
+        double difference = EmbeddingOutputs.maxDifference(expected, actual);
+        assertTrue(difference <= 1e-6, "the rerun's embeddings differ from a clean run's by " + difference);
     }
 
     private static SparkSubmitCommand job(String output) {
@@ -130,6 +141,11 @@ class S3OutageTest {
 
     /** Downloads the visible Parquet files of the output and counts their rows. */
     private static long countRows(String output) throws Exception {
+        return EmbeddingOutputs.count(download(output));
+    }
+
+    /** Downloads the visible Parquet files of the output into a new local directory. */
+    private static Path download(String output) throws Exception {
         Path local = Files.createDirectories(dir.resolve("downloaded-" + System.nanoTime()));
         try (FileSystem fs = FileSystem.newInstance(URI.create(ROOT), server.hadoopConfiguration())) {
             for (String file : visibleOutput(output)) {
@@ -140,7 +156,7 @@ class S3OutageTest {
                 }
             }
         }
-        return EmbeddingOutputs.count(local);
+        return local;
     }
 
     private static int submit(String name, SparkSubmitCommand command) throws Exception {
