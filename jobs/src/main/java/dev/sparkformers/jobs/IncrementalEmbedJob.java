@@ -87,7 +87,7 @@ public final class IncrementalEmbedJob {
         if (reuse) {
             Dataset<Row> before = spark.read().parquet(state.snapshotLocation(current.get()));
             classified = classify(documents, before, options.idColumns(), versionColumn).persist();
-            // The String[] overload of join, not the Seq one: Seq is a different type in Scala 2.12 and 2.13.
+            // The String[] overload of join, because its Seq parameter has a different type in Scala 2.12 and 2.13.
             String[] idColumns = options.idColumns().toArray(String[]::new);
             carried = before.join(classified.filter(col(STATUS).equalTo("unchanged")).select(ids(options.idColumns())),
                     idColumns, "left_semi");

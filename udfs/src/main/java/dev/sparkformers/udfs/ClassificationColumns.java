@@ -44,9 +44,8 @@ public final class ClassificationColumns implements OutputColumns<Classification
 
     /** The returned labels and their scores, as the {@code scores} column stores them. */
     static scala.collection.Map<String, Float> scores(Classification value) {
-        // Spark's row encoder reads map columns as Scala maps. The map is built directly, not
-        // converted from a Java one: the converters differ between Scala 2.12 and 2.13, and this
-        // class is compiled for both. A LinkedHashMap keeps the predictions' order.
+        // Spark's row encoder reads map columns as Scala maps. This one is built directly because
+        // Scala 2.12 and 2.13 have different Java converters. A LinkedHashMap keeps the predictions' order.
         scala.collection.mutable.LinkedHashMap<String, Float> scores = new scala.collection.mutable.LinkedHashMap<>();
         for (LabelScore prediction : value.predictions()) {
             scores.update(prediction.label(), prediction.score());
