@@ -87,10 +87,11 @@ public final class IncrementalEmbedJob {
         if (reuse) {
             Dataset<Row> before = spark.read().parquet(state.snapshotLocation(current.get()));
             classified = classify(documents, before, options.idColumns(), versionColumn).persist();
+            // The String[] overload of join, because its Seq parameter has a different type in Scala 2.12 and 2.13.
+            String[] idColumns = options.idColumns().toArray(String[]::new);
             carried = before.join(classified.filter(col(STATUS).equalTo("unchanged")).select(ids(options.idColumns())),
-                    scala.jdk.javaapi.CollectionConverters.asScala(options.idColumns()).toSeq(), "left_semi");
-            deleted = before.join(documents, scala.jdk.javaapi.CollectionConverters.asScala(options.idColumns()).toSeq(),
-                    "left_anti").count();
+                    idColumns, "left_semi");
+            deleted = before.join(documents, idColumns, "left_anti").count();
         } else {
             classified = documents.withColumn(STATUS, lit("added")).persist();
         }

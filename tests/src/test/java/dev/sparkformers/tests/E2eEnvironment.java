@@ -59,6 +59,16 @@ final class E2eEnvironment {
         return Arrays.stream(options.trim().split("\\s+")).filter(option -> !option.isEmpty()).toList();
     }
 
+    /**
+     * Returns the Scala version the build is for (2.13 for Spark 4, 2.12 for Spark 3.5), which
+     * Spark's launcher reads from SPARK_SCALA_VERSION outside a release build.
+     */
+    static String scalaBinaryVersion() {
+        String version = System.getProperty("sparkformers.test.scalaBinaryVersion");
+        assumeTrue(version != null, "sparkformers.test.scalaBinaryVersion is not set; run the tests through Maven");
+        return version;
+    }
+
     /** Returns the bash that runs the deploy/ scripts, or skips the test when there is none. */
     static String bash() {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");

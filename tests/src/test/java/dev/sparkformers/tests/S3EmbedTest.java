@@ -80,20 +80,16 @@ class S3EmbedTest {
         assertEquals(0, localExit, "the local run failed; see " + dir.resolve("local.log"));
 
         String s3Output = ROOT + "/embeddings/";
-        // The magic committer needs spark-hadoop-cloud, which the spark-3.5 build lacks (no release for it).
-        boolean magic = Boolean.parseBoolean(System.getProperty("sparkformers.test.magicCommitter", "true"));
-        SparkSubmitCommand s3Run = new SparkSubmitCommand("local[2]").hadoop(server.hadoopSettings());
-        if (magic) {
-            s3Run.hadoop(Map.of(
-                            "fs.s3a.committer.name", "magic",
-                            "fs.s3a.committer.magic.enabled", "true",
-                            "mapreduce.outputcommitter.factory.scheme.s3a",
-                            "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory"))
-                    .conf("spark.sql.sources.commitProtocolClass",
-                            "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
-                    .conf("spark.sql.parquet.output.committer.class",
-                            "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
-        }
+        SparkSubmitCommand s3Run = new SparkSubmitCommand("local[2]").hadoop(server.hadoopSettings())
+                .hadoop(Map.of(
+                        "fs.s3a.committer.name", "magic",
+                        "fs.s3a.committer.magic.enabled", "true",
+                        "mapreduce.outputcommitter.factory.scheme.s3a",
+                        "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory"))
+                .conf("spark.sql.sources.commitProtocolClass",
+                        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
+                .conf("spark.sql.parquet.output.committer.class",
+                        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
         s3Run.arguments("embed", "--input", ROOT + "/corpus/glosses.jsonl", "--model",
                         ROOT + "/models/all-MiniLM-L6-v2", "--output", s3Output, "--partitions", "4");
         assertEquals(0, submit("s3a", s3Run), "the s3a run failed; see " + dir.resolve("s3a.log"));
@@ -121,13 +117,9 @@ class S3EmbedTest {
         assertEquals(ROWS, local.size());
         assertEquals(ROWS, s3.size());
         assertTrue(difference <= 1e-6, "s3a and local embeddings differ by " + difference);
-        if (magic) {
-            assertTrue(Pattern.compile("\"committer\"\\s*:\\s*\"magic\"").matcher(successMarker).find(),
-                    "the magic committer wrote the output; _SUCCESS starts with: "
-                            + successMarker.substring(0, Math.min(300, successMarker.length())));
-        } else {
-            System.out.println("spark-hadoop-cloud is not on the classpath: Spark's default committer wrote to s3a");
-        }
+        assertTrue(Pattern.compile("\"committer\"\\s*:\\s*\"magic\"").matcher(successMarker).find(),
+                "the magic committer wrote the output; _SUCCESS starts with: "
+                        + successMarker.substring(0, Math.min(300, successMarker.length())));
         assertTrue(bucketFiles.stream().noneMatch(name -> name.contains("__magic") || name.contains("_temporary")),
                 "the committer left no pending or temporary files: " + bucketFiles);
         assertEquals(List.of(), EmbeddingOutputs.leftovers(downloaded), "files the job should not leave");

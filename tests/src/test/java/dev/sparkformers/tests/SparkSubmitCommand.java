@@ -104,7 +104,7 @@ final class SparkSubmitCommand {
 
     /** Returns the environment of the driver, which binds Spark to 127.0.0.1 only. */
     static Map<String, String> environment() {
-        return Map.of("SPARK_LOCAL_IP", "127.0.0.1", "SPARK_SCALA_VERSION", "2.13");
+        return Map.of("SPARK_LOCAL_IP", "127.0.0.1", "SPARK_SCALA_VERSION", E2eEnvironment.scalaBinaryVersion());
     }
 
     /** JVM options of executors: the test JVM options and the repository's logging configuration. */

@@ -135,11 +135,11 @@ final class StandaloneCluster implements AutoCloseable {
 
     /**
      * The environment of the Master and Workers, which Workers pass on to executors: the SPARK_HOME
-     * whose jars/ executors run on, Scala 2.13 (Spark's launcher requires it outside a release
-     * build), and 127.0.0.1 for every port.
+     * whose jars/ executors run on, the build's Scala version (Spark's launcher requires it outside
+     * a release build), and 127.0.0.1 for every port.
      */
     private static Map<String, String> environment(Path sparkHome) {
-        return Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.13",
+        return Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", E2eEnvironment.scalaBinaryVersion(),
                 "SPARK_LOCAL_IP", "127.0.0.1", "SPARK_LOCAL_HOSTNAME", "127.0.0.1",
                 "SPARK_CONF_DIR", sparkHome.resolve("conf").toString());
     }

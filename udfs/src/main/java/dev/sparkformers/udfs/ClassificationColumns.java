@@ -6,9 +6,7 @@ import dev.sparkformers.pipelines.LabelScore;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The columns of a classification: {@code label} (string), {@code score} (float) and
@@ -46,11 +44,12 @@ public final class ClassificationColumns implements OutputColumns<Classification
 
     /** The returned labels and their scores, as the {@code scores} column stores them. */
     static scala.collection.Map<String, Float> scores(Classification value) {
-        Map<String, Float> scores = new LinkedHashMap<>();
+        // Spark's row encoder reads map columns as Scala maps. This one is built directly because
+        // Scala 2.12 and 2.13 have different Java converters. A LinkedHashMap keeps the predictions' order.
+        scala.collection.mutable.LinkedHashMap<String, Float> scores = new scala.collection.mutable.LinkedHashMap<>();
         for (LabelScore prediction : value.predictions()) {
-            scores.put(prediction.label(), prediction.score());
+            scores.update(prediction.label(), prediction.score());
         }
-        // Spark's row encoder reads map columns as Scala maps.
-        return scala.jdk.javaapi.CollectionConverters.asScala(scores);
+        return scores;
     }
 }
