@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A memory soak: many small batches through one shared model on several worker threads, as the
  * task threads of an executor run them, with the resident set size sampled along the way. A leak
- * per forward pass, however small, shows as steady growth over thousands of batches; glibc's
- * retention of freed blocks shows as a plateau that appears early and then stays. Run it with a
+ * per forward pass shows as steady growth over thousands of batches. The blocks that glibc keeps
+ * after they are freed show as a plateau instead, which appears early and then stays. Run it with a
  * fixed, pre-touched Java heap ({@code -Xms512m -Xmx512m -XX:+AlwaysPreTouch}) so that heap growth
  * does not show as RSS growth.
  */

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 
 /**
- * Returns native memory that PyTorch has freed to the operating system.
+ * Release of the native memory that PyTorch has freed back to the operating system.
  *
  * <p>PyTorch's CPU tensors come from glibc's malloc. Several task threads running forward passes
  * spread their tensors over many malloc arenas, and glibc keeps freed blocks in those arenas
@@ -39,8 +39,9 @@ public final class NativeMemory {
     private NativeMemory() {}
 
     /**
-     * Whether batch loops should call {@link #release()} after every batch. Read on every call, so
-     * that a bad value fails the first batch with a clear message rather than a class-loading error.
+     * Returns whether batch loops should call {@link #release()} after every batch. The setting is
+     * read on every call, so a bad value fails the first batch with a clear message rather than a
+     * class-loading error.
      */
     public static boolean releaseAfterEachBatch() {
         return parse(System.getProperty(PROPERTY, System.getenv(ENVIRONMENT_VARIABLE)));
@@ -63,7 +64,7 @@ public final class NativeMemory {
         return MALLOC_TRIM.invokeInt(new Object[] {0}) == 1;
     }
 
-    /** Whether this process's C library can release free memory ({@code malloc_trim} exists). */
+    /** Returns whether this process's C library can release free memory ({@code malloc_trim} exists). */
     public static boolean supported() {
         return MALLOC_TRIM != null;
     }
