@@ -26,8 +26,8 @@ final class BertConfigJson {
 
     /** Returns the config as a JSON object with keys sorted, as {@code save_pretrained} writes it. */
     static ObjectNode build(InferredBertConfig config, int padTokenId) {
-        // TODO: build this with dev.sparkformers.models.bert.BertConfig once it is on main, so that
-        //  field names and defaults live in one place.
+        // TODO: build this with dev.sparkformers.models.bert.BertConfig, so that field names and
+        //  defaults live in one place.
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.putArray("architectures").add("BertModel");
         json.put("attention_probs_dropout_prob", DEFAULT_DROPOUT);
