@@ -11,12 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,8 +35,6 @@ class ImportOnnxCommandTest {
     private static Path tokenizer;
 
     /** The exit code, standard output and standard error of one command line run. */
-    private record Run(int exitCode, String out, String err) {}
-
     @BeforeAll
     static void extractModelFiles() throws IOException {
         onnx = extract(ONNX_RESOURCE);
@@ -50,7 +44,7 @@ class ImportOnnxCommandTest {
     @Test
     void importedCheckpointLoads() throws IOException {
         Path out = dir.resolve("imported");
-        Run run = execute("import-onnx", onnx.toString(), "--tokenizer", tokenizer.toString(), "--out",
+        CommandRun run = CommandRun.of("import-onnx", onnx.toString(), "--tokenizer", tokenizer.toString(), "--out",
                 out.toString());
 
         assertEquals(0, run.exitCode(), "stderr: " + run.err());
@@ -73,7 +67,7 @@ class ImportOnnxCommandTest {
     void missingTokenizerFileFails() {
         Path missing = dir.resolve("no-such-tokenizer.json");
         Path out = dir.resolve("not-imported");
-        Run run = execute("import-onnx", onnx.toString(), "--tokenizer", missing.toString(), "--out",
+        CommandRun run = CommandRun.of("import-onnx", onnx.toString(), "--tokenizer", missing.toString(), "--out",
                 out.toString());
 
         assertTrue(run.exitCode() == 1 || run.exitCode() == 2, "exit code " + run.exitCode());
@@ -85,7 +79,7 @@ class ImportOnnxCommandTest {
 
     @Test
     void tokenizerDirectoryFails() {
-        Run run = execute("import-onnx", onnx.toString(), "--tokenizer", dir.toString(), "--out",
+        CommandRun run = CommandRun.of("import-onnx", onnx.toString(), "--tokenizer", dir.toString(), "--out",
                 dir.resolve("not-imported-from-directory").toString());
 
         assertEquals(1, run.exitCode(), "stderr: " + run.err());
@@ -95,7 +89,7 @@ class ImportOnnxCommandTest {
     @Test
     void missingOnnxFileFails() {
         Path missing = dir.resolve("no-such-model.onnx");
-        Run run = execute("import-onnx", missing.toString(), "--tokenizer", tokenizer.toString(), "--out",
+        CommandRun run = CommandRun.of("import-onnx", missing.toString(), "--tokenizer", tokenizer.toString(), "--out",
                 dir.resolve("not-imported-either").toString());
 
         assertTrue(run.exitCode() == 1 || run.exitCode() == 2, "exit code " + run.exitCode());
@@ -103,15 +97,6 @@ class ImportOnnxCommandTest {
         assertTrue(run.err().contains("does not exist"), run.err());
     }
 
-    private static Run execute(String... args) {
-        CommandLine commandLine = SparkformersCommand.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     private static Path extract(String resource) throws IOException {
         try (InputStream input = ImportOnnxCommandTest.class.getClassLoader().getResourceAsStream(resource)) {

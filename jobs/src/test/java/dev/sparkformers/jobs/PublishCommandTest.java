@@ -9,10 +9,6 @@ import dev.sparkformers.testing.TestCheckpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,7 +24,7 @@ class PublishCommandTest {
         Path source = TestCheckpoints.copyGolden("tiny-bert", dir.resolve("tiny-bert"));
         String target = dir.resolve("published/tiny-bert").toUri().toString();
 
-        Run first = run("publish", "--model", source.toString(), "--to", target);
+        CommandRun first = CommandRun.of("publish", "--model", source.toString(), "--to", target);
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(first.out().contains("Published 3 files"), first.out());
         assertTrue(first.out().contains("README.md was generated"), first.out());
@@ -37,12 +33,12 @@ class PublishCommandTest {
                 Files.readAllBytes(published.resolve("model.safetensors")));
         assertTrue(Files.isRegularFile(published.resolve("_SUCCESS")));
 
-        Run again = run("publish", "--model", source.toString(), "--to", target);
+        CommandRun again = CommandRun.of("publish", "--model", source.toString(), "--to", target);
         assertEquals(1, again.exitCode(), again.out());
         assertTrue(again.err().contains("already exists"), again.err());
         assertTrue(again.err().contains("--overwrite"), again.err());
 
-        Run overwrite = run("publish", "--model", source.toString(), "--to", target, "--overwrite",
+        CommandRun overwrite = CommandRun.of("publish", "--model", source.toString(), "--to", target, "--overwrite",
                 "--license", "apache-2.0", "--base-model", "google-bert/bert-base-uncased");
         assertEquals(0, overwrite.exitCode(), overwrite.err());
         String card = Files.readString(published.resolve("README.md"));
@@ -52,8 +48,8 @@ class PublishCommandTest {
 
     @Test
     void missingSourceIsAnError() {
-        Run run = run("publish", "--model", dir.resolve("absent").toString(), "--to", dir.resolve("out").toUri()
-                .toString());
+        CommandRun run = CommandRun.of("publish", "--model", dir.resolve("absent").toString(), "--to",
+                dir.resolve("out").toUri().toString());
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("does not exist"), run.err());
@@ -68,15 +64,4 @@ class PublishCommandTest {
         assertEquals(null, conf.get("executor.memory"), "only spark.hadoop.* keys are copied");
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine commandLine = SparkformersCommand.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

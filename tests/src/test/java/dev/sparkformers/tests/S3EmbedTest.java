@@ -81,15 +81,7 @@ class S3EmbedTest {
 
         String s3Output = ROOT + "/embeddings/";
         SparkSubmitCommand s3Run = new SparkSubmitCommand("local[2]").hadoop(server.hadoopSettings())
-                .hadoop(Map.of(
-                        "fs.s3a.committer.name", "magic",
-                        "fs.s3a.committer.magic.enabled", "true",
-                        "mapreduce.outputcommitter.factory.scheme.s3a",
-                        "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory"))
-                .conf("spark.sql.sources.commitProtocolClass",
-                        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
-                .conf("spark.sql.parquet.output.committer.class",
-                        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+                .magicCommitter();
         s3Run.arguments("embed", "--input", ROOT + "/corpus/glosses.jsonl", "--model",
                         ROOT + "/models/all-MiniLM-L6-v2", "--output", s3Output, "--partitions", "4");
         assertEquals(0, submit("s3a", s3Run), "the s3a run failed; see " + dir.resolve("s3a.log"));

@@ -105,16 +105,7 @@ class S3OutageTest {
     }
 
     private static SparkSubmitCommand job(String output) {
-        return new SparkSubmitCommand("local[2]").hadoop(server.hadoopSettings())
-                .hadoop(Map.of(
-                        "fs.s3a.committer.name", "magic",
-                        "fs.s3a.committer.magic.enabled", "true",
-                        "mapreduce.outputcommitter.factory.scheme.s3a",
-                        "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory"))
-                .conf("spark.sql.sources.commitProtocolClass",
-                        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
-                .conf("spark.sql.parquet.output.committer.class",
-                        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter")
+        return new SparkSubmitCommand("local[2]").hadoop(server.hadoopSettings()).magicCommitter()
                 .arguments("embed", "--input", ROOT + "/corpus/glosses.jsonl", "--model",
                         ROOT + "/models/all-MiniLM-L6-v2", "--output", output, "--mode", "overwrite",
                         "--partitions", "6");

@@ -41,6 +41,21 @@ final class SparkSubmitCommand {
         return this;
     }
 
+    /**
+     * Writes Parquet to s3a through the S3A magic committer, as deploy/conf/spark-defaults.conf
+     * configures it: tasks upload pending multipart uploads and the job commit completes them.
+     */
+    SparkSubmitCommand magicCommitter() {
+        return hadoop(Map.of(
+                "fs.s3a.committer.name", "magic",
+                "fs.s3a.committer.magic.enabled", "true",
+                "mapreduce.outputcommitter.factory.scheme.s3a", "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory"))
+                .conf("spark.sql.sources.commitProtocolClass",
+                        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol")
+                .conf("spark.sql.parquet.output.committer.class",
+                        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter");
+    }
+
     /** Appends arguments of the Sparkformers command line, such as {@code embed --input ...}. */
     SparkSubmitCommand arguments(String... arguments) {
         jobArguments.addAll(List.of(arguments));
