@@ -49,7 +49,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void fileValuesAreDefaultsThatTheCommandLineOverrides() throws IOException {
+    void commandLineOverridesFileValues() throws IOException {
         Path config = write("embed.yaml", """
                 input: corpus.jsonl
                 output: out/
@@ -77,7 +77,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void aListGivenOnTheCommandLineReplacesTheFilesList() throws IOException {
+    void commandLineListReplacesFileList() throws IOException {
         Path config = write("ids.yaml", "id-col: [doc, part]\n");
 
         assertEquals(List.of("key"), value(parse("embed", "--config", config.toString(), "--id-col", "key"),
@@ -85,7 +85,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void negatableFlagsOverrideTheFileBothWays() throws IOException {
+    void negatableFlagsOverrideFileBothWays() throws IOException {
         Path off = write("off.yaml", "normalize: false\n");
         Path on = write("on.yaml", "normalize: true\n");
 
@@ -95,7 +95,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void returnFullTextIsOnByDefaultAndEachFormSaysWhatItMeans() throws IOException {
+    void returnFullTextFlagForms() throws IOException {
         Path off = write("full-text.yaml", "return-full-text: false\n");
 
         assertEquals(null, value(parse("generate"), "--return-full-text"), "null stands for the default, true");
@@ -120,7 +120,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void theExampleFilesInConfFitTheirCommands() throws IOException {
+    void confExamplesFitTheirCommands() throws IOException {
         for (String command : new String[] {"embed", "classify", "generate"}) {
             Path example = Path.of("..", "conf", command + ".yaml");
             assertTrue(Files.exists(example), "missing example " + example);
@@ -131,7 +131,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void anUnknownKeyIsNamedWithTheKeysThatExist() throws IOException {
+    void unknownKeyListsValidKeys() throws IOException {
         String message = configError("batch-size: 32\n", dir.resolve("unknown.yaml"));
 
         assertTrue(message.contains("unknown.yaml"), message);
@@ -141,7 +141,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void valuesOfTheWrongKindAreRefusedWithTheKeyAndTheExpectedKind() throws IOException {
+    void wrongValueKindsAreRejected() throws IOException {
         Path file = dir.resolve("wrong.yaml");
 
         assertTrue(configError("batch-tokens: many\n", file).contains("'batch-tokens' must be a whole number, but is"
@@ -160,7 +160,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void aMissingOrOversizedFileIsRefusedBeforeReading() throws IOException {
+    void missingOrOversizedFileRejected() throws IOException {
         Path missing = dir.resolve("missing.yaml");
         IOException absent = assertThrows(IOException.class, () -> parse("embed", "--config", missing.toString()));
         assertTrue(absent.getMessage().contains("missing.yaml does not exist"), absent.getMessage());
@@ -171,7 +171,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void aBadFileFailsTheCommandWithExitCodeTwo() throws IOException {
+    void badFileExitsWithCodeTwo() throws IOException {
         Path config = write("bad.yaml", "batch-tokens: many\n");
         CommandLine commandLine = SparkformersCommand.newCommandLine();
         StringWriter err = new StringWriter();
@@ -182,7 +182,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void theInputIsRequiredFromTheFileOrTheCommandLine() throws IOException {
+    void missingInputNamesBothSources() throws IOException {
         Path config = write("no-input.yaml", "output: out/\n");
         CommandLine commandLine = SparkformersCommand.newCommandLine();
         StringWriter err = new StringWriter();
@@ -194,7 +194,7 @@ class JobConfigFileTest {
     }
 
     @Test
-    void theEmbedJobRunsFromAConfigFile() throws IOException {
+    void embedJobRunsFromConfigFile() throws IOException {
         Path corpus = dir.resolve("corpus.jsonl");
         Files.write(corpus, EmbedJobTest.sampleCorpus().subList(0, 40));
         Path output = dir.resolve("embeddings");

@@ -26,7 +26,7 @@ public final class NativeMemory {
     /** The environment variable that turns on releasing after every batch. */
     public static final String ENVIRONMENT_VARIABLE = "SPARKFORMERS_RELEASE_NATIVE_MEMORY";
 
-    /** The system property that turns on releasing after every batch; it wins over the variable. */
+    /** The system property that turns on releasing after every batch. It takes precedence over the variable. */
     public static final String PROPERTY = "sparkformers.releaseNativeMemory";
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
